@@ -1,0 +1,145 @@
+"""Linear regression from scratch: parameters are plain tensors, autograd computes the gradients.
+
+This is the left column of the comparison table: tensors with ``requires_grad=True`` instead of
+``nn.Linear``, ``X @ w + b`` instead of ``model(X)``, a hand-written squared loss instead of
+``nn.MSELoss``, and a manual update under ``torch.no_grad()`` instead of ``torch.optim.SGD``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import torch
+from torch import nn
+
+from d2l_linreg import _checks
+
+
+def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """The linear model ``y_hat = X w + b`` (``b`` is broadcast over the rows).
+
+    Args:
+        X: features, shape (n, d).
+        w: weights, shape (d, 1).
+        b: bias, shape (1,).
+
+    Returns:
+        Predictions of shape (n, 1).
+
+    Example:
+        >>> linreg(torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([[1.0], [1.0]]), torch.tensor([0.5]))
+        tensor([[3.5000],
+                [7.5000]])
+    """
+    return X @ w + b  # (n, d) @ (d, 1) -> (n, 1), + (1,) broadcast
+
+
+def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Per-example squared loss ``½ (y_hat - y)²``, shape (n, 1).
+
+    ``y`` is reshaped to the shape of ``y_hat`` so that a target of shape (n,) cannot silently
+    broadcast to an (n, n) matrix.
+
+    Example:
+        >>> squared_loss(torch.tensor([[0.0], [0.0]]), torch.tensor([3.0, 5.0]))
+        tensor([[ 4.5000],
+                [12.5000]])
+    """
+    if y.numel() != y_hat.numel():
+        raise ValueError(
+            f"y must have one target per prediction (got {y.numel()} targets for "
+            f"{y_hat.numel()} predictions); pass y of shape {tuple(y_hat.shape)}"
+        )
+    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+
+
+def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
+    """D2L's minibatch SGD step for a *summed* minibatch loss: ``p -= lr * p.grad / batch_size``.
+
+    The update happens under ``torch.no_grad()`` (it is not part of the model), then the
+    gradients are zeroed so that the next ``backward()`` does not add to them.
+
+    Example:
+        >>> w = torch.tensor([1.0], requires_grad=True)
+        >>> (3 * w).sum().backward()          # grad = 3
+        >>> sgd([w], lr=0.1, batch_size=1)
+        >>> w.detach(), w.grad
+        (tensor([0.7000]), tensor([0.]))
+    """
+    lr = _checks.positive_float("lr", lr, 0.03)
+    _checks.positive_int("batch_size", batch_size, 32)
+    with torch.no_grad():
+        for param in params:
+            param -= lr * param.grad / batch_size
+            param.grad.zero_()
+
+
+class SGDScratch:
+    """A from-scratch optimizer for the reusable training loop: ``p -= lr * p.grad`` under no_grad.
+
+    Used with a *mean* minibatch loss (what :func:`d2l_linreg.train` backpropagates), it takes
+    exactly the steps of :func:`sgd` with a summed loss. It has the two methods the loop calls.
+
+    Example:
+        >>> w = torch.tensor([1.0], requires_grad=True)
+        >>> opt = SGDScratch([w], lr=0.1)
+        >>> opt.zero_grad(); (3 * w).sum().backward(); opt.step()
+        >>> w.detach()
+        tensor([0.7000])
+    """
+
+    def __init__(self, params: Iterable[torch.Tensor], lr: float) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError("params must hold at least one tensor (got none); pass model.params")
+        self.lr = _checks.positive_float("lr", lr, 0.03)
+
+    def step(self) -> None:
+        with torch.no_grad():
+            for param in self.params:
+                if param.grad is not None:
+                    param -= self.lr * param.grad
+
+    def zero_grad(self) -> None:
+        for param in self.params:
+            if param.grad is not None:
+                param.grad.zero_()
+
+
+class LinearRegressionScratch(nn.Module):
+    """The linear model with hand-made parameters: ``w`` (d, 1) ~ N(0, sigma²) and ``b`` (1,) = 0.
+
+    ``w`` and ``b`` are plain tensors with ``requires_grad=True`` (not ``nn.Parameter``), listed in
+    ``.params``. It is an ``nn.Module`` only so that the reusable loop can call ``.train()``,
+    ``.eval()`` and ``.to(device)`` on it like on any other model.
+
+    Example:
+        >>> model = LinearRegressionScratch(2, seed=0)
+        >>> model.w.shape, model.b.shape, model.w.requires_grad
+        (torch.Size([2, 1]), torch.Size([1]), True)
+        >>> model(torch.zeros(3, 2)).shape
+        torch.Size([3, 1])
+    """
+
+    def __init__(self, num_inputs: int, sigma: float = 0.01, *, seed: int | None = None) -> None:
+        super().__init__()
+        _checks.positive_int("num_inputs", num_inputs, 2)
+        sigma = _checks.non_negative_float("sigma", sigma, 0.01)
+        gen = _checks.seed_generator(seed)
+        self.w = (sigma * torch.randn(num_inputs, 1, generator=gen)).requires_grad_(True)
+        self.b = torch.zeros(1, requires_grad=True)
+
+    @property
+    def params(self) -> list[torch.Tensor]:
+        return [self.w, self.b]
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        return linreg(X, self.w, self.b)
+
+    def _apply(self, fn: Callable[[torch.Tensor], torch.Tensor], recurse: bool = True) -> nn.Module:
+        # Move/cast w and b in place (like nn.Module does for Parameters), so that an optimizer
+        # created before .to(device) still holds the same tensors.
+        super()._apply(fn, recurse)
+        for param in self.params:
+            param.data = fn(param.data)
+        return self
