@@ -13,14 +13,13 @@ to at most 10 decimals so that 0.65 reads 0.65 (the fields keep the unrounded va
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
-from d2l_linreg._checks import as_tensor, finite, positive_float
+from d2l_linreg._checks import as_tensor, finite, finite_float, positive_float
 from d2l_linreg.gradients import minibatch_gradients
 from d2l_linreg.scratch import linreg, squared_loss
 
@@ -63,18 +62,6 @@ def _vector(name: str, value: Any, example: str) -> torch.Tensor:
             f"{tuple(t.shape)}); use e.g. {name}={example}"
         )
     return finite(name, t.detach().to(torch.float64)).reshape(-1, 1)  # (n,) -> (n, 1)
-
-
-def _real(name: str, value: Any, example: float) -> float:
-    """Check a finite real number (negative allowed) and return it as a float."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(
-            f"{name} must be a number (got {value!r} that is a {type(value).__name__}); "
-            f"use e.g. {name}={example}"
-        )
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number (got {value}); use e.g. {name}={example}")
-    return float(value)
 
 
 def _pair(x: Any, y: Any, x_example: str, y_example: str) -> tuple[torch.Tensor, torch.Tensor]:
@@ -203,8 +190,8 @@ def sgd_update(
     ('8.5', '3.673125')
     """
     X, Y = _pair(x, y, "(1.0, 2.0)", "(3.0, 5.0)")  # (n, 1) each
-    w_t = torch.tensor([[_real("w", w, 0.0)]], dtype=torch.float64)  # (1, 1)
-    b_t = torch.tensor([_real("b", b, 0.0)], dtype=torch.float64)  # (1,)
+    w_t = torch.tensor([[finite_float("w", w, 0.0)]], dtype=torch.float64)  # (1, 1)
+    b_t = torch.tensor([finite_float("b", b, 0.0)], dtype=torch.float64)  # (1,)
     lr = positive_float("lr", lr, 0.1)
     y_hat = linreg(X, w_t, b_t)  # (n, 1) @ (1, 1) + (1,) -> (n, 1)
     grad_w, grad_b = minibatch_gradients(X, Y, w_t, b_t)  # (1, 1), (1,)
