@@ -79,20 +79,33 @@ class PrintLoss(Callback):
 
 
 class ProgressBar(Callback):
-    """A one-line text progress bar over all steps, redrawn in place (on stderr by default)."""
+    """A text progress bar over the steps of each epoch, drawn in place on a terminal.
 
-    def __init__(self, total_steps: int, width: int = 30, stream: TextIO | None = None) -> None:
-        self.total = max(1, total_steps)
+    It draws only when the stream is a terminal (a log file gets the loss lines alone), redraws
+    only when the bar changes, and clears itself at the end of each epoch.
+    """
+
+    def __init__(self, steps_per_epoch: int, width: int = 30, stream: TextIO | None = None) -> None:
+        self.total = max(1, steps_per_epoch)
         self.width = width
-        self.stream = stream
+        self.stream = stream or sys.stderr
+        self._epoch, self._drawn = 0, -1
 
     def on_step_end(self, step: int, loss: float) -> None:
-        done = min(step + 1, self.total)
+        if not self.stream.isatty():
+            return
+        done = step % self.total + 1
         filled = self.width * done // self.total
-        bar = "#" * filled + "-" * (self.width - filled)
-        end = "\n" if done == self.total else ""
-        print(f"\r[{bar}] {done}/{self.total} loss {loss:.4f}", end=end,
-              file=self.stream or sys.stderr, flush=True)
+        if filled != self._drawn:
+            self._drawn = filled
+            bar = "#" * filled + "-" * (self.width - filled)
+            print(f"\repoch {self._epoch + 1} [{bar}] {done}/{self.total} loss {loss:.4f}",
+                  end="", file=self.stream, flush=True)
+
+    def on_epoch_end(self, epoch: int, history: History) -> None:
+        self._epoch, self._drawn = epoch + 1, -1
+        if self.stream.isatty():
+            print("\r\033[K", end="", file=self.stream, flush=True)
 
 
 def _as_batches(data: Any, name: str, batch_size: int, seed: int | None, shuffle: bool) -> Any:

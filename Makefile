@@ -1,0 +1,44 @@
+# Two commands from a fresh clone: `make serve` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install -q -c constraints.txt
+HOST   ?= 127.0.0.1:8000
+
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# One stamp per extra: re-install when the project or the pins change.
+$(VENV)/.docs-installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[docs]'
+	@touch $@
+
+$(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[test]'
+	@touch $@ $(VENV)/.docs-installed
+
+serve: $(VENV)/.docs-installed  ## build the site and serve it on http://127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr $(HOST)
+
+build: $(VENV)/.docs-installed  ## the static site into site/
+	$(BIN)/mkdocs build --strict
+
+test: $(VENV)/.test-installed  ## the whole suite: unit tests, doctests, page blocks, notebooks, site, browser
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  printf '\n*** WARNING: no chromium found: the browser test will be SKIPPED. ***\n*** Install it with: apt-get install -y chromium ***\n\n'
+	MPLBACKEND=Agg $(BIN)/python -m pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check d2l_linreg tests benchmarks
+	$(BIN)/ruff format --check d2l_linreg tests benchmarks
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python benchmarks/train_loop.py
+	$(BIN)/python benchmarks/closed_form.py --quick
+
+clean:
+	rm -rf site artifacts .pytest_cache
