@@ -1,0 +1,85 @@
+"""The command line: results, JSON contract, and one `error:` line with exit status 2 for bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from d2l_linreg.cli import main
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_train_json_recovers_parameters_with_every_impl(capsys):
+    results = {}
+    for impl in ("concise", "scratch", "manual"):
+        status, out, err = run(capsys, "train", "--impl", impl, "--json")
+        assert status == 0 and err == ""
+        res = json.loads(out)
+        assert {"w", "b", "true_w", "true_b", "train_loss"} <= res.keys()
+        assert len(res["train_loss"]) == 5
+        assert max(abs(a - b) for a, b in zip(res["w"], res["true_w"])) < 0.01
+        assert abs(res["b"] - res["true_b"]) < 0.01
+        results[impl] = res
+    # the ½-loss paths use 2 × lr, so all three take the same steps (float32 rounding only)
+    for impl in ("scratch", "manual"):
+        assert results[impl]["lr"] == 2 * results["concise"]["lr"]
+        assert max(abs(a - b) for a, b in zip(results[impl]["w"], results["concise"]["w"])) < 1e-5
+
+
+def test_train_text_output_has_one_loss_line_per_epoch(capsys):
+    status, out, _ = run(capsys, "train", "--epochs", "3", "--w", "1", "2", "3", "--b", "-1")
+    lines = out.splitlines()
+    assert status == 0
+    assert [line.split(",")[0] for line in lines[:3]] == ["epoch 1", "epoch 2", "epoch 3"]
+    assert lines[-1].startswith("learned b:") and "true b: -1" in lines[-1]
+
+
+def test_train_reports_divergence(capsys):
+    status, out, _ = run(capsys, "train", "--lr", "5", "--json")
+    assert status == 0 and json.loads(out)["diverged"] is True
+
+
+def test_worked_examples(capsys):
+    status, out, _ = run(capsys, "worked-examples")
+    assert status == 0
+    assert "w <- 0 - 0.1*(-6.5) = 0.65" in out and "w = 8 / 5 = 1.6" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["train", "--batch-size", "0"], "--batch-size must be a positive integer (got 0)"),
+        (["train", "--epochs", "-1"], "--epochs must be a positive integer (got -1)"),
+        (["train", "--lr", "0"], "--lr must be a positive number (got 0.0)"),
+        (["train", "--lr", "nan"], "--lr must be a positive number (got nan)"),
+        (["train", "--num-examples", "0"], "--num-examples must be a positive integer"),
+        (["train", "--noise", "-1"], "--noise must be a number >= 0"),
+        (["train", "--batch-size", "abc"], "argument --batch-size: invalid int value: 'abc'"),
+        (["train", "--impl", "keras"], "argument --impl: invalid choice: 'keras'"),
+        (["train", "--bogus"], "unrecognized arguments: --bogus"),
+        ([], "the following arguments are required: command"),
+        (["solve", "/no/such/file.csv"], "no such file"),
+    ],
+)
+def test_bad_input_gives_one_error_line_and_status_2(capsys, argv, match):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert match in err
+
+
+def test_module_entry_point_exit_status():
+    ok = subprocess.run([sys.executable, "-m", "d2l_linreg", "train", "--epochs", "1", "--json"],
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and "train_loss" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "d2l_linreg", "train", "--batch-size", "0"],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.splitlines() == [
+        "error: --batch-size must be a positive integer (got 0); use e.g. --batch-size 32"]

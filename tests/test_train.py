@@ -1,0 +1,176 @@
+"""The one training loop: model-agnostic, bounded, seeded, and honest about divergence."""
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+import d2l_linreg as d2l
+
+TRUE_W, TRUE_B = [2.0, -3.4], 4.2
+
+
+def _problem(seed=0, n=1000):
+    return d2l.synthetic_data(TRUE_W, TRUE_B, n, seed=seed)
+
+
+def test_same_call_trains_scratch_linear_and_mlp():
+    X, y = _problem()
+    scratch = d2l.LinearRegressionScratch(2, seed=0)
+    linear = d2l.linear_model(2, seed=0)
+    net = d2l.mlp(2, hidden=16, seed=0)
+    setups = [
+        (scratch, d2l.squared_loss, d2l.SGDScratch(scratch.params, 0.06)),
+        (linear, nn.MSELoss(), torch.optim.SGD(linear.parameters(), lr=0.03)),
+        (net, nn.MSELoss(), torch.optim.SGD(net.parameters(), lr=0.01)),
+    ]
+    for model, loss_fn, opt in setups:
+        h = d2l.train(model, loss_fn, opt, (X, y), num_epochs=5, val_data=(X[:100], y[:100]), seed=0)
+        assert len(h.train_loss) == len(h.val_loss) == 5
+        assert len(h.step_loss) == 5 * 32
+        assert h.val_loss[-1] < h.val_loss[0] / 10, type(model).__name__  # all of them learn
+
+
+def test_history_train_loss_is_example_weighted_mean_of_steps():
+    X, y = _problem(n=70)  # batches of 32, 32, 6
+    model = d2l.linear_model(2, seed=0)
+    h = d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01), (X, y),
+                  num_epochs=1, seed=0)
+    expected = (32 * h.step_loss[0] + 32 * h.step_loss[1] + 6 * h.step_loss[2]) / 70
+    assert h.train_loss[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_same_seed_same_numbers():
+    runs = []
+    for _ in range(2):
+        X, y = _problem(seed=4)
+        model = d2l.linear_model(2, seed=4)
+        h = d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.03), (X, y),
+                      num_epochs=2, seed=4)
+        runs.append((h.step_loss, model.weight.detach().clone()))
+    assert runs[0][0] == runs[1][0] and torch.equal(runs[0][1], runs[1][1])
+
+
+def test_evaluate_runs_in_eval_mode_without_grad_and_restores_mode():
+    seen = {}
+
+    class Probe(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(1, 1)
+
+        def forward(self, X):
+            seen["training"], seen["grad"] = self.training, torch.is_grad_enabled()
+            return self.lin(X)
+
+    model = Probe()
+    model.train()
+    d2l.evaluate(model, nn.MSELoss(), (torch.zeros(4, 1), torch.zeros(4, 1)))
+    assert seen == {"training": False, "grad": False}
+    assert model.training
+
+
+def test_loop_order_is_zero_grad_forward_loss_backward_step():
+    calls = []
+
+    class Spy:
+        def __init__(self, params):
+            self.inner = torch.optim.SGD(params, lr=0.01)
+
+        def zero_grad(self):
+            calls.append("zero_grad")
+            self.inner.zero_grad()
+
+        def step(self):
+            calls.append("step")
+            self.inner.step()
+
+    model = nn.Linear(1, 1)
+
+    def loss_fn(y_hat, y):
+        calls.append("loss")
+        loss = ((y_hat - y) ** 2).mean()
+        loss.register_hook(lambda g: calls.append("backward"))
+        return loss
+
+    model.register_forward_pre_hook(lambda *a: calls.append("forward"))
+    d2l.train(model, loss_fn, Spy(model.parameters()), (torch.ones(4, 1), torch.ones(4, 1)),
+              num_epochs=1, batch_size=4)
+    assert calls == ["zero_grad", "forward", "loss", "backward", "step"]
+
+
+def test_divergence_stops_and_is_reported():
+    X, y = _problem()
+    model = d2l.linear_model(2, seed=0)
+    h = d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=5.0), (X, y),
+                  num_epochs=50, seed=0)
+    assert h.diverged
+    assert not math.isfinite(h.step_loss[-1]) and not math.isfinite(h.train_loss[-1])
+    assert h.num_epochs < 50  # the loop stopped instead of running on NaNs
+
+
+def test_callbacks_see_every_step_and_epoch_and_can_stop():
+    class Recorder(d2l.Callback):
+        def __init__(self):
+            self.steps, self.epochs = [], []
+
+        def on_step_end(self, step, loss):
+            self.steps.append(step)
+
+        def on_epoch_end(self, epoch, history):
+            self.epochs.append(epoch)
+            return epoch == 1  # stop after the second epoch
+
+    X, y = _problem(n=64)
+    rec = Recorder()
+    model = d2l.linear_model(2, seed=0)
+    h = d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.03), (X, y),
+                  num_epochs=10, callbacks=[rec], seed=0)
+    assert rec.epochs == [0, 1] and rec.steps == [0, 1, 2, 3] and h.stopped_early
+
+
+def test_train_accepts_any_iterable_of_batches():
+    X, y = _problem(n=96)
+    model = d2l.linear_model(2, seed=0)
+    h = d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.03),
+                  d2l.load_array((X, y), 32, seed=0), num_epochs=2)
+    assert len(h.step_loss) == 6
+
+
+def test_print_loss_callback(capsys):
+    X, y = _problem(n=64)
+    model = d2l.linear_model(2, seed=0)
+    d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.03), (X, y),
+              num_epochs=2, val_data=(X, y), callbacks=[d2l.PrintLoss()], seed=0)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("epoch 1, train loss ") and "val loss" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"num_epochs": 0}, ValueError, r"num_epochs must be a positive integer \(got 0\)"),
+        ({"num_epochs": 5, "batch_size": -1}, ValueError, "batch_size must be a positive integer"),
+        ({"num_epochs": 5, "train_data": 3}, TypeError, "train_data must be a tuple"),
+        ({"num_epochs": 5, "train_data": []}, ValueError, "yielded no minibatch"),
+    ],
+)
+def test_train_rejects_bad_input(kwargs, error, match):
+    model = nn.Linear(1, 1)
+    args = {"train_data": (torch.zeros(4, 1), torch.zeros(4, 1))} | kwargs
+    with pytest.raises(error, match=match):
+        d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.1), **args)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_train_on_cuda():
+    X, y = _problem()
+    for model in (d2l.linear_model(2, seed=0).cuda(), d2l.LinearRegressionScratch(2, seed=0).cuda()):
+        params = list(model.parameters()) or model.params
+        opt = torch.optim.SGD(params, lr=0.03) if isinstance(model, nn.Linear) else d2l.SGDScratch(params, 0.06)
+        loss_fn = nn.MSELoss() if isinstance(model, nn.Linear) else d2l.squared_loss
+        d2l.train(model, loss_fn, opt, (X, y), num_epochs=5, seed=0)
+        w = model.weight if isinstance(model, nn.Linear) else model.w.T
+        assert w.device.type == "cuda"
+        assert (w.detach().cpu() - torch.tensor([TRUE_W])).abs().max() < 0.01
