@@ -38,8 +38,9 @@ def reference_loop(X: torch.Tensor, y: torch.Tensor, epochs: int) -> float:
     return (time.perf_counter() - start) / epochs
 
 
-def package_loop(X: torch.Tensor, y: torch.Tensor, X_val: torch.Tensor, y_val: torch.Tensor,
-                 epochs: int) -> float:
+def package_loop(
+    X: torch.Tensor, y: torch.Tensor, X_val: torch.Tensor, y_val: torch.Tensor, epochs: int
+) -> float:
     """``d2l_linreg.train`` with its default in-memory loader, validation pass and history."""
     model, loss_fn, optimizer = d2l.concise_setup(X.shape[1], lr=0.03, seed=0)
     start = time.perf_counter()

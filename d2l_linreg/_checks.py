@@ -23,7 +23,9 @@ def positive_int(name: str, value: Any, example: int) -> int:
             f"{name} must be a positive integer (got {_describe(value)}); use e.g. {name}={example}"
         )
     if value <= 0:
-        raise ValueError(f"{name} must be a positive integer (got {value}); use e.g. {name}={example}")
+        raise ValueError(
+            f"{name} must be a positive integer (got {value}); use e.g. {name}={example}"
+        )
     return value
 
 
@@ -34,7 +36,9 @@ def positive_float(name: str, value: Any, example: float) -> float:
             f"{name} must be a positive number (got {_describe(value)}); use e.g. {name}={example}"
         )
     if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive number (got {value}); use e.g. {name}={example}")
+        raise ValueError(
+            f"{name} must be a positive number (got {value}); use e.g. {name}={example}"
+        )
     return float(value)
 
 
@@ -43,7 +47,9 @@ def finite_float(name: str, value: Any, example: float) -> float:
     if isinstance(value, torch.Tensor) and value.numel() == 1:
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"{name} must be a number (got {_describe(value)}); use e.g. {name}={example}")
+        raise TypeError(
+            f"{name} must be a number (got {_describe(value)}); use e.g. {name}={example}"
+        )
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number (got {value}); use e.g. {name}={example}")
     return float(value)

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-import torch
 from torch import nn
 
 from d2l_linreg import concise, data, gradients, scratch
@@ -40,8 +39,12 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument("--num-examples", type=int, default=1000)
     t.add_argument("--noise", type=float, default=0.01)
     t.add_argument("--batch-size", type=int, default=32)
-    t.add_argument("--lr", type=float, default=0.03,
-                   help="learning rate of the reference program (MSELoss); the ½-loss paths use 2 × lr")
+    t.add_argument(
+        "--lr",
+        type=float,
+        default=0.03,
+        help="learning rate of the reference program (MSELoss); the ½-loss paths use 2 × lr",
+    )
     t.add_argument("--epochs", type=int, default=5)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--impl", choices=IMPLS, default="concise")
@@ -50,8 +53,9 @@ def _build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("solve", help="closed-form least-squares fit of a CSV file")
     s.add_argument("file", help="CSV with a header row; the target is the first column")
     s.add_argument("--target", help="name of the target column (default: the first)")
-    s.add_argument("--degree", type=int, default=1,
-                   help="expand a single predictor x into x, x², ..., x^K")
+    s.add_argument(
+        "--degree", type=int, default=1, help="expand a single predictor x into x, x², ..., x^K"
+    )
     s.add_argument("--no-intercept", action="store_true")
     s.add_argument("--method", default="auto")
     s.add_argument("--json", action="store_true")
@@ -61,10 +65,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _check_train_args(args: argparse.Namespace) -> None:
-    for name, value, example in [("--batch-size", args.batch_size, 32), ("--epochs", args.epochs, 5),
-                                 ("--num-examples", args.num_examples, 1000)]:
+    for name, value, example in [
+        ("--batch-size", args.batch_size, 32),
+        ("--epochs", args.epochs, 5),
+        ("--num-examples", args.num_examples, 1000),
+    ]:
         if value <= 0:
-            raise UsageError(f"{name} must be a positive integer (got {value}); use e.g. {name} {example}")
+            raise UsageError(
+                f"{name} must be a positive integer (got {value}); use e.g. {name} {example}"
+            )
     if not args.lr > 0 or args.lr == float("inf"):
         raise UsageError(f"--lr must be a positive number (got {args.lr}); use e.g. --lr 0.03")
     if not args.noise >= 0:
@@ -77,7 +86,9 @@ def _setup(impl: str, d: int, lr: float, seed: int) -> tuple[nn.Module, Any, Any
         net, loss_fn, optimizer = concise.concise_setup(d, lr, seed=seed)
         return net, loss_fn, optimizer, lr
     # The ½-loss has half the gradient of MSELoss: double lr so every path takes the same steps.
-    model_cls = scratch.LinearRegressionScratch if impl == "scratch" else gradients.LinearRegressionManual
+    model_cls = (
+        scratch.LinearRegressionScratch if impl == "scratch" else gradients.LinearRegressionManual
+    )
     loss = scratch.squared_loss if impl == "scratch" else gradients.manual_squared_loss
     model = model_cls(d, seed=seed)
     return model, loss, scratch.SGDScratch(model.params, 2 * lr), 2 * lr
@@ -95,19 +106,43 @@ def _cmd_train(args: argparse.Namespace) -> None:
     model, loss_fn, optimizer, lr_used = _setup(args.impl, len(args.w), args.lr, args.seed)
     steps_per_epoch = -(-args.num_examples // args.batch_size)
     callbacks: list[Callback] = [] if args.json else [ProgressBar(steps_per_epoch), PrintLoss()]
-    history: History = train(model, loss_fn, optimizer, (X, y), num_epochs=args.epochs,
-                             batch_size=args.batch_size, seed=args.seed, callbacks=callbacks)
+    history: History = train(
+        model,
+        loss_fn,
+        optimizer,
+        (X, y),
+        num_epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        callbacks=callbacks,
+    )
     w, b = _parameters(model)
     if args.json:
-        print(json.dumps({"impl": args.impl, "w": w, "b": b, "true_w": args.w, "true_b": args.b,
-                          "train_loss": history.train_loss, "lr": lr_used,
-                          "diverged": history.diverged}))
+        print(
+            json.dumps(
+                {
+                    "impl": args.impl,
+                    "w": w,
+                    "b": b,
+                    "true_w": args.w,
+                    "true_b": args.b,
+                    "train_loss": history.train_loss,
+                    "lr": lr_used,
+                    "diverged": history.diverged,
+                }
+            )
+        )
         return
     loss_name = "MSELoss" if args.impl == "concise" else "½ squared loss"
     print(f"impl {args.impl}: {loss_name}, lr {lr_used:g}")
     if history.diverged:
         print("training diverged (the loss became NaN or infinite): lower --lr")
-    print("learned w:", " ".join(f"{v:.4f}" for v in w), "| true w:", " ".join(f"{v:g}" for v in args.w))
+    print(
+        "learned w:",
+        " ".join(f"{v:.4f}" for v in w),
+        "| true w:",
+        " ".join(f"{v:g}" for v in args.w),
+    )
     print(f"learned b: {b:.4f} | true b: {args.b:g}")
 
 
@@ -115,22 +150,35 @@ def _cmd_solve(args: argparse.Namespace) -> None:
     from d2l_linreg.closed_form import fit_least_squares, polynomial_features
 
     if args.degree < 1:
-        raise UsageError(f"--degree must be a positive integer (got {args.degree}); use e.g. --degree 2")
+        raise UsageError(
+            f"--degree must be a positive integer (got {args.degree}); use e.g. --degree 2"
+        )
     X, y, names = data.load_csv(args.file, target=args.target)
     if args.degree > 1:
         if X.shape[1] != 1:
-            raise UsageError(f"--degree needs exactly one predictor column (got {X.shape[1]}: "
-                             f"{', '.join(names)}); drop --degree or keep one column")
+            raise UsageError(
+                f"--degree needs exactly one predictor column (got {X.shape[1]}: "
+                f"{', '.join(names)}); drop --degree or keep one column"
+            )
         X = polynomial_features(X[:, 0], args.degree)
         names = [names[0]] + [f"{names[0]}^{k}" for k in range(2, args.degree + 1)]
     result = fit_least_squares(X, y, fit_intercept=not args.no_intercept, method=args.method)
     w = result.w.tolist()
     if args.json:
-        print(json.dumps({"w": w, "b": result.b, "method": result.method,
-                          "condition_number": result.condition_number, "features": names}))
+        print(
+            json.dumps(
+                {
+                    "w": w,
+                    "b": result.b,
+                    "method": result.method,
+                    "condition_number": result.condition_number,
+                    "features": names,
+                }
+            )
+        )
         return
     print(f"method {result.method}, condition number {result.condition_number:.4g}")
-    for name, value in zip(names, w):
+    for name, value in zip(names, w, strict=True):
         print(f"w[{name}] = {value:.15g}")
     print(f"b = {result.b:.15g}")
 
@@ -148,7 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
         {"train": _cmd_train, "solve": _cmd_solve, "worked-examples": _cmd_worked_examples}[
-            args.command](args)
+            args.command
+        ](args)
     except (UsageError, ValueError, TypeError, OSError) as exc:
         message = " ".join(str(exc).split())  # exactly one line
         print(f"error: {message}", file=sys.stderr)

@@ -35,7 +35,9 @@ def linear_model(num_inputs: int, *, sigma: float = 0.01, seed: int | None = Non
     return net
 
 
-def mlp(num_inputs: int, hidden: int = 64, *, depth: int = 2, seed: int | None = None) -> nn.Sequential:
+def mlp(
+    num_inputs: int, hidden: int = 64, *, depth: int = 2, seed: int | None = None
+) -> nn.Sequential:
     """A small MLP ``Linear → ReLU → … → Linear(·, 1)`` with ``depth`` hidden layers.
 
     It takes the place of the linear model in the same training call ("swap the model").

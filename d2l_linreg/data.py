@@ -261,14 +261,18 @@ def load_csv(
         raise ValueError(f"{path}: no data rows after the header; add at least one row")
     target = header[0] if target is None else target
     if target not in header:
-        raise ValueError(f"{path}: no column named {target!r} (columns: {', '.join(header)}); "
-                         f"use --target with one of them")
+        raise ValueError(
+            f"{path}: no column named {target!r} (columns: {', '.join(header)}); "
+            f"use --target with one of them"
+        )
     values = []
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
-            raise ValueError(f"{path}: row {line} has {len(row)} cells, the header has "
-                             f"{len(header)}; fix that row")
-        values.append([_parse_cell(path, line, col, cell) for col, cell in zip(header, row)])
+            raise ValueError(
+                f"{path}: row {line} has {len(row)} cells, the header has "
+                f"{len(header)}; fix that row"
+            )
+        values.append([_parse_cell(path, line, col, cell) for col, cell in zip(header, row, strict=True)])
     data = torch.tensor(values, dtype=dtype)  # (n, d + 1)
     t = header.index(target)
     features = [name for i, name in enumerate(header) if i != t]

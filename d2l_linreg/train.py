@@ -99,8 +99,12 @@ class ProgressBar(Callback):
         if filled != self._drawn:
             self._drawn = filled
             bar = "#" * filled + "-" * (self.width - filled)
-            print(f"\repoch {self._epoch + 1} [{bar}] {done}/{self.total} loss {loss:.4f}",
-                  end="", file=self.stream, flush=True)
+            print(
+                f"\repoch {self._epoch + 1} [{bar}] {done}/{self.total} loss {loss:.4f}",
+                end="",
+                file=self.stream,
+                flush=True,
+            )
 
     def on_epoch_end(self, epoch: int, history: History) -> None:
         self._epoch, self._drawn = epoch + 1, -1
@@ -109,7 +113,11 @@ class ProgressBar(Callback):
 
 
 def _as_batches(data: Any, name: str, batch_size: int, seed: int | None, shuffle: bool) -> Any:
-    if isinstance(data, tuple) and len(data) == 2 and all(isinstance(t, torch.Tensor) for t in data):
+    if (
+        isinstance(data, tuple)
+        and len(data) == 2
+        and all(isinstance(t, torch.Tensor) for t in data)
+    ):
         return InMemoryLoader(data[0], data[1], batch_size, shuffle=shuffle, seed=seed)
     if isinstance(data, Iterable) and not isinstance(data, (torch.Tensor, str)):
         return data
@@ -130,8 +138,14 @@ def _mean_loss(loss_fn: LossFn, y_hat: torch.Tensor, y: torch.Tensor) -> torch.T
     return loss if loss.dim() == 0 else loss.mean()  # per-example losses are averaged
 
 
-def evaluate(model: nn.Module, loss_fn: LossFn, data: Any, *, batch_size: int = 1024,
-             device: torch.device | str | None = None) -> float:
+def evaluate(
+    model: nn.Module,
+    loss_fn: LossFn,
+    data: Any,
+    *,
+    batch_size: int = 1024,
+    device: torch.device | str | None = None,
+) -> float:
     """Mean loss of ``model`` over ``data`` (a tuple ``(X, y)`` or an iterable of minibatches).
 
     Runs under ``model.eval()`` and ``torch.no_grad()``; restores the previous mode afterwards.
@@ -155,7 +169,9 @@ def evaluate(model: nn.Module, loss_fn: LossFn, data: Any, *, batch_size: int = 
             count += X.shape[0]
     model.train(was_training)
     if count == 0:
-        raise ValueError("data must hold at least one example (got none); pass a non-empty data set")
+        raise ValueError(
+            "data must hold at least one example (got none); pass a non-empty data set"
+        )
     return total / count
 
 

@@ -23,13 +23,13 @@ def test_train_json_recovers_parameters_with_every_impl(capsys):
         res = json.loads(out)
         assert {"w", "b", "true_w", "true_b", "train_loss"} <= res.keys()
         assert len(res["train_loss"]) == 5
-        assert max(abs(a - b) for a, b in zip(res["w"], res["true_w"])) < 0.01
+        assert max(abs(a - b) for a, b in zip(res["w"], res["true_w"], strict=True)) < 0.01
         assert abs(res["b"] - res["true_b"]) < 0.01
         results[impl] = res
     # the ½-loss paths use 2 × lr, so all three take the same steps (float32 rounding only)
     for impl in ("scratch", "manual"):
         assert results[impl]["lr"] == 2 * results["concise"]["lr"]
-        assert max(abs(a - b) for a, b in zip(results[impl]["w"], results["concise"]["w"])) < 1e-5
+        assert max(abs(a - b) for a, b in zip(results[impl]["w"], results["concise"]["w"], strict=True)) < 1e-5
 
 
 def test_train_text_output_has_one_loss_line_per_epoch(capsys):
@@ -75,11 +75,20 @@ def test_bad_input_gives_one_error_line_and_status_2(capsys, argv, match):
 
 
 def test_module_entry_point_exit_status():
-    ok = subprocess.run([sys.executable, "-m", "d2l_linreg", "train", "--epochs", "1", "--json"],
-                        capture_output=True, text=True, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-m", "d2l_linreg", "train", "--epochs", "1", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ok.returncode == 0 and "train_loss" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "d2l_linreg", "train", "--batch-size", "0"],
-                         capture_output=True, text=True, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "d2l_linreg", "train", "--batch-size", "0"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.splitlines() == [
-        "error: --batch-size must be a positive integer (got 0); use e.g. --batch-size 32"]
+        "error: --batch-size must be a positive integer (got 0); use e.g. --batch-size 32"
+    ]

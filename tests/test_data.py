@@ -20,7 +20,7 @@ def test_synthetic_data_seeded_and_private():
     a = d2l.synthetic_data([1.0, 2.0, 3.0], -1.0, 50, seed=3)
     b = d2l.synthetic_data(torch.tensor([[1.0], [2.0], [3.0]]), -1.0, 50, seed=3)
     assert torch.equal(state, torch.get_rng_state())  # the global RNG is untouched
-    assert all(torch.equal(u, v) for u, v in zip(a, b))
+    assert all(torch.equal(u, v) for u, v in zip(a, b, strict=True))
     assert a[0].dtype == torch.float32 and a[1].shape == (50, 1)
 
 
@@ -61,8 +61,11 @@ def test_iterators_cover_every_example_once_and_keep_last_partial_batch():
 def test_iterators_pair_features_with_their_targets():
     X = torch.arange(40.0).reshape(20, 2)
     y = X.sum(dim=1, keepdim=True)
-    for loader in (d2l.data_iter(6, X, y, seed=2), d2l.load_array((X, y), 6, seed=2),
-                   d2l.InMemoryLoader(X, y, 6, seed=2)):
+    for loader in (
+        d2l.data_iter(6, X, y, seed=2),
+        d2l.load_array((X, y), 6, seed=2),
+        d2l.InMemoryLoader(X, y, 6, seed=2),
+    ):
         for xb, yb in loader:
             assert torch.equal(xb.sum(dim=1, keepdim=True), yb)
 
@@ -100,7 +103,7 @@ def test_iterators_reject_mismatched_lengths_and_nan():
 def test_train_val_split_partitions_rows():
     X = torch.arange(30.0).reshape(15, 2)
     y = torch.arange(15.0)
-    (Xt, yt), (Xv, yv) = d2l.train_val_split(X, y, 0.2, seed=0)
+    (_, yt), (Xv, yv) = d2l.train_val_split(X, y, 0.2, seed=0)
     assert len(yv) == 3 and len(yt) == 12
     assert sorted(torch.cat([yt, yv]).flatten().tolist()) == list(range(15))
     assert torch.equal(Xv[:, 0] / 2, yv.flatten())  # rows stay paired
@@ -116,7 +119,9 @@ def test_standardizer_uses_training_statistics_only():
     torch.testing.assert_close(Z.mean(0), torch.zeros(2))
     torch.testing.assert_close(Z.std(0, unbiased=False), torch.ones(2))
     # the test row is scaled with the training mean/std, not its own
-    torch.testing.assert_close(s.transform(X_test), (X_test - X_train.mean(0)) / X_train.std(0, unbiased=False))
+    torch.testing.assert_close(
+        s.transform(X_test), (X_test - X_train.mean(0)) / X_train.std(0, unbiased=False)
+    )
     with pytest.raises(ValueError, match="must have 2 columns"):
         s.transform(torch.zeros(1, 3))
     with pytest.raises(RuntimeError, match="not fitted"):
@@ -127,7 +132,11 @@ def test_load_csv(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("y,x1,x2\n1,2,3\n4,5,6\n")
     X, y, names = d2l.load_csv(path)
-    assert names == ["x1", "x2"] and X.tolist() == [[2.0, 3.0], [5.0, 6.0]] and y.tolist() == [[1.0], [4.0]]
+    assert (
+        names == ["x1", "x2"]
+        and X.tolist() == [[2.0, 3.0], [5.0, 6.0]]
+        and y.tolist() == [[1.0], [4.0]]
+    )
     X, y, names = d2l.load_csv(path, target="x2")
     assert names == ["y", "x1"] and y.tolist() == [[3.0], [6.0]]
     assert X.dtype == torch.float64

@@ -26,7 +26,9 @@ def test_same_call_trains_scratch_linear_and_mlp():
         (net, nn.MSELoss(), torch.optim.SGD(net.parameters(), lr=0.01)),
     ]
     for model, loss_fn, opt in setups:
-        h = d2l.train(model, loss_fn, opt, (X, y), num_epochs=5, val_data=(X[:100], y[:100]), seed=0)
+        h = d2l.train(
+            model, loss_fn, opt, (X, y), num_epochs=5, val_data=(X[:100], y[:100]), seed=0
+        )
         assert len(h.train_loss) == len(h.val_loss) == 5
         assert len(h.step_loss) == 5 * 32
         assert h.val_loss[-1] < h.val_loss[0] / 10, type(model).__name__  # all of them learn
@@ -35,8 +37,14 @@ def test_same_call_trains_scratch_linear_and_mlp():
 def test_history_train_loss_is_example_weighted_mean_of_steps():
     X, y = _problem(n=70)  # batches of 32, 32, 6
     model = d2l.linear_model(2, seed=0)
-    h = d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.01), (X, y),
-                  num_epochs=1, seed=0)
+    h = d2l.train(
+        model,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=0.01),
+        (X, y),
+        num_epochs=1,
+        seed=0,
+    )
     expected = (32 * h.step_loss[0] + 32 * h.step_loss[1] + 6 * h.step_loss[2]) / 70
     assert h.train_loss[0] == pytest.approx(expected, rel=1e-12)
 
@@ -46,8 +54,14 @@ def test_same_seed_same_numbers():
     for _ in range(2):
         X, y = _problem(seed=4)
         model = d2l.linear_model(2, seed=4)
-        h = d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.03), (X, y),
-                      num_epochs=2, seed=4)
+        h = d2l.train(
+            model,
+            nn.MSELoss(),
+            torch.optim.SGD(model.parameters(), lr=0.03),
+            (X, y),
+            num_epochs=2,
+            seed=4,
+        )
         runs.append((h.step_loss, model.weight.detach().clone()))
     assert runs[0][0] == runs[1][0] and torch.equal(runs[0][1], runs[1][1])
 
@@ -95,16 +109,28 @@ def test_loop_order_is_zero_grad_forward_loss_backward_step():
         return loss
 
     model.register_forward_pre_hook(lambda *a: calls.append("forward"))
-    d2l.train(model, loss_fn, Spy(model.parameters()), (torch.ones(4, 1), torch.ones(4, 1)),
-              num_epochs=1, batch_size=4)
+    d2l.train(
+        model,
+        loss_fn,
+        Spy(model.parameters()),
+        (torch.ones(4, 1), torch.ones(4, 1)),
+        num_epochs=1,
+        batch_size=4,
+    )
     assert calls == ["zero_grad", "forward", "loss", "backward", "step"]
 
 
 def test_divergence_stops_and_is_reported():
     X, y = _problem()
     model = d2l.linear_model(2, seed=0)
-    h = d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=5.0), (X, y),
-                  num_epochs=50, seed=0)
+    h = d2l.train(
+        model,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=5.0),
+        (X, y),
+        num_epochs=50,
+        seed=0,
+    )
     assert h.diverged
     assert not math.isfinite(h.step_loss[-1]) and not math.isfinite(h.train_loss[-1])
     assert h.num_epochs < 50  # the loop stopped instead of running on NaNs
@@ -125,26 +151,48 @@ def test_callbacks_see_every_step_and_epoch_and_can_stop():
     X, y = _problem(n=64)
     rec = Recorder()
     model = d2l.linear_model(2, seed=0)
-    h = d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.03), (X, y),
-                  num_epochs=10, callbacks=[rec], seed=0)
+    h = d2l.train(
+        model,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=0.03),
+        (X, y),
+        num_epochs=10,
+        callbacks=[rec],
+        seed=0,
+    )
     assert rec.epochs == [0, 1] and rec.steps == [0, 1, 2, 3] and h.stopped_early
 
 
 def test_train_accepts_any_iterable_of_batches():
     X, y = _problem(n=96)
     model = d2l.linear_model(2, seed=0)
-    h = d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.03),
-                  d2l.load_array((X, y), 32, seed=0), num_epochs=2)
+    h = d2l.train(
+        model,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=0.03),
+        d2l.load_array((X, y), 32, seed=0),
+        num_epochs=2,
+    )
     assert len(h.step_loss) == 6
 
 
 def test_print_loss_callback(capsys):
     X, y = _problem(n=64)
     model = d2l.linear_model(2, seed=0)
-    d2l.train(model, nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=0.03), (X, y),
-              num_epochs=2, val_data=(X, y), callbacks=[d2l.PrintLoss()], seed=0)
+    d2l.train(
+        model,
+        nn.MSELoss(),
+        torch.optim.SGD(model.parameters(), lr=0.03),
+        (X, y),
+        num_epochs=2,
+        val_data=(X, y),
+        callbacks=[d2l.PrintLoss()],
+        seed=0,
+    )
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("epoch 1, train loss ") and "val loss" in lines[0]
+    assert (
+        len(lines) == 2 and lines[0].startswith("epoch 1, train loss ") and "val loss" in lines[0]
+    )
 
 
 @pytest.mark.parametrize(
@@ -166,9 +214,16 @@ def test_train_rejects_bad_input(kwargs, error, match):
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
 def test_train_on_cuda():
     X, y = _problem()
-    for model in (d2l.linear_model(2, seed=0).cuda(), d2l.LinearRegressionScratch(2, seed=0).cuda()):
+    for model in (
+        d2l.linear_model(2, seed=0).cuda(),
+        d2l.LinearRegressionScratch(2, seed=0).cuda(),
+    ):
         params = list(model.parameters()) or model.params
-        opt = torch.optim.SGD(params, lr=0.03) if isinstance(model, nn.Linear) else d2l.SGDScratch(params, 0.06)
+        opt = (
+            torch.optim.SGD(params, lr=0.03)
+            if isinstance(model, nn.Linear)
+            else d2l.SGDScratch(params, 0.06)
+        )
         loss_fn = nn.MSELoss() if isinstance(model, nn.Linear) else d2l.squared_loss
         d2l.train(model, loss_fn, opt, (X, y), num_epochs=5, seed=0)
         w = model.weight if isinstance(model, nn.Linear) else model.w.T
