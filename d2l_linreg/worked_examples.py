@@ -7,8 +7,9 @@
 
 The defaults are the problems of the worked-example pages. Any inputs of the same kind give the
 right numbers: the results are computed in float64 with the package's own formulas (``linreg``,
-``squared_loss``, ``minibatch_gradients``), and ``report()`` prints them step by step, rounded
-to at most 10 decimals so that 0.65 reads 0.65 (the fields keep the unrounded values).
+``squared_loss``, ``minibatch_gradients``, ``fit_least_squares(method="normal")``), and
+``report()`` prints them step by step, rounded to at most 10 decimals so that 0.65 reads 0.65
+(the fields keep the unrounded values).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 import torch
 
 from d2l_linreg._checks import as_tensor, finite, finite_float, positive_float
+from d2l_linreg.closed_form import fit_least_squares
 from d2l_linreg.gradients import minibatch_gradients
 from d2l_linreg.scratch import linreg, squared_loss
 
@@ -249,7 +251,9 @@ def normal_equation_no_bias(
             f"sum(x^2) is 0 and has no inverse; give at least one example with x != 0"
         )
     Xty = X.T @ Y  # (1, n) @ (n, 1) -> (1, 1)
-    w = torch.linalg.solve(XtX, Xty)  # (1, 1)
+    # The package's textbook solver: w = (X^T X)^-1 X^T y (exact enough for one feature).
+    fit = fit_least_squares(X, Y, fit_intercept=False, method="normal")
+    w = fit.w.reshape(1, 1)  # (d,) -> (d, 1)
     y_hat = linreg(X, w, torch.zeros(1, dtype=torch.float64))  # (n, 1)
     r = y_hat - Y  # (n, 1)
     return NormalEquationResult(
