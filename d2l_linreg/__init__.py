@@ -8,6 +8,12 @@ The public names live in small modules (one concept each) and are re-exported he
 (torch.Size([1000, 2]), torch.Size([1000, 1]))
 """
 
+from d2l_linreg.bias import (
+    add_constant_feature,
+    split_bias,
+    weight_decay_groups,
+    weight_decay_solution,
+)
 from d2l_linreg.concise import concise_setup, linear_model, mlp, mse_equivalent_lr
 from d2l_linreg.data import (
     InMemoryLoader,
@@ -18,11 +24,20 @@ from d2l_linreg.data import (
     synthetic_data,
     train_val_split,
 )
+from d2l_linreg.diagnostics import Diagnosis, Flag, diagnose, residual_case, residuals
 from d2l_linreg.gradients import (
     LinearRegressionManual,
     example_gradients,
     manual_squared_loss,
     minibatch_gradients,
+)
+from d2l_linreg.likelihood import GaussianFit, fit_gaussian_mle, gaussian_nll, sigma2_mle
+from d2l_linreg.noise import GradientNoise, gradient_noise
+from d2l_linreg.plotting import (
+    plot_gradient_noise,
+    plot_loss_contours,
+    plot_loss_curves,
+    plot_residuals,
 )
 from d2l_linreg.scratch import LinearRegressionScratch, SGDScratch, linreg, sgd, squared_loss
 from d2l_linreg.train import Callback, History, PrintLoss, ProgressBar, evaluate, train
@@ -32,6 +47,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Callback",
+    "Diagnosis",
+    "Flag",
+    "GaussianFit",
+    "GradientNoise",
     "History",
     "InMemoryLoader",
     "LinearRegressionManual",
@@ -40,10 +59,15 @@ __all__ = [
     "ProgressBar",
     "SGDScratch",
     "Standardizer",
+    "add_constant_feature",
     "concise_setup",
     "data_iter",
+    "diagnose",
     "evaluate",
     "example_gradients",
+    "fit_gaussian_mle",
+    "gaussian_nll",
+    "gradient_noise",
     "linear_model",
     "linreg",
     "load_array",
@@ -53,10 +77,20 @@ __all__ = [
     "mlp",
     "mse_equivalent_lr",
     "normal_equation_no_bias",
+    "plot_gradient_noise",
+    "plot_loss_contours",
+    "plot_loss_curves",
+    "plot_residuals",
+    "residual_case",
+    "residuals",
     "sgd",
     "sgd_update",
+    "sigma2_mle",
+    "split_bias",
     "squared_loss",
     "synthetic_data",
     "train",
     "train_val_split",
+    "weight_decay_groups",
+    "weight_decay_solution",
 ]

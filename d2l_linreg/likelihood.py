@@ -1,0 +1,115 @@
+"""Squared loss as a noise assumption: the Gaussian negative log-likelihood and its minimizer.
+
+With ``y = X w + b + ε`` and ``ε ~ N(0, σ²)``, the negative log-likelihood of one example is
+
+    -log p(y | x) = ½ log(2π σ²) + (y - ŷ)² / (2 σ²),
+
+so for any fixed ``σ`` it is the squared loss ``½ (ŷ - y)²`` scaled by ``1/σ²`` plus a constant:
+the same ``(w, b)`` minimize both, and setting ``∂/∂σ = 0`` gives ``σ² = mean((ŷ - y)²)``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from d2l_linreg import _checks
+
+
+def gaussian_nll(y_hat: torch.Tensor, y: torch.Tensor, log_sigma: torch.Tensor) -> torch.Tensor:
+    """Per-example Gaussian negative log-likelihood ``½ log(2π) + log σ + (ŷ - y)² / (2σ²)``.
+
+    ``log σ`` (not ``σ``) is the parameter so that gradient descent cannot make ``σ`` negative.
+
+    Args:
+        y_hat: predictions (n, 1). y: targets (n, 1) or (n,). log_sigma: scalar or (1,) tensor.
+
+    Returns:
+        Shape (n, 1), like :func:`d2l_linreg.squared_loss`; average it for the mean NLL.
+
+    Example:
+        >>> nll = gaussian_nll(torch.tensor([[1.0], [3.0]]), torch.tensor([1.0, 1.0]), torch.zeros(1))
+        >>> [round(v, 4) for v in nll.flatten().tolist()]     # ½ log 2π = 0.9189; + 2²/2
+        [0.9189, 2.9189]
+    """
+    if y.numel() != y_hat.numel():
+        raise ValueError(
+            f"y must have one target per prediction (got {y.numel()} targets for "
+            f"{y_hat.numel()} predictions); pass y of shape {tuple(y_hat.shape)}"
+        )
+    r = y_hat - y.reshape(y_hat.shape)
+    return 0.5 * math.log(2 * math.pi) + log_sigma + r**2 / (2 * torch.exp(2 * log_sigma))
+
+
+def sigma2_mle(y_hat: Any, y: Any) -> float:
+    """The maximum-likelihood noise variance: the mean squared residual (divides by n, not n - 1).
+
+    Example:
+        >>> sigma2_mle(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([0.0, 2.0, 5.0]))   # (1 + 0 + 4) / 3
+        1.6666666666666667
+    """
+    y_hat = _checks.finite("y_hat", _checks.as_tensor("y_hat", y_hat)).double().reshape(-1)
+    y = _checks.finite("y", _checks.as_tensor("y", y)).double().reshape(-1)
+    if len(y) != len(y_hat) or len(y) == 0:
+        raise ValueError(
+            f"y_hat and y must have the same, non-zero length (got {len(y_hat)} and {len(y)}); "
+            f"pass one prediction per target"
+        )
+    return float(((y_hat - y) ** 2).mean())
+
+
+@dataclass(frozen=True)
+class GaussianFit:
+    """Result of :func:`fit_gaussian_mle`: ``w`` (d, 1), ``b`` (1,), ``sigma``, final mean NLL."""
+
+    w: torch.Tensor
+    b: torch.Tensor
+    sigma: float
+    nll: float
+    num_steps: int
+
+
+def fit_gaussian_mle(X: Any, y: Any, *, lr: float = 0.1, num_steps: int = 500) -> GaussianFit:
+    """Maximize the Gaussian likelihood over ``(w, b, log σ)`` by full-batch gradient descent.
+
+    Runs in float64, starting from ``w = 0``, ``b = 0`` and ``σ² = mean(y²)`` (the maximum-
+    likelihood ``σ`` of that start), with autograd on the mean :func:`gaussian_nll`.
+    The NLL's curvature in ``(w, b)`` is ``λ_max / σ²``, with ``λ_max`` the largest eigenvalue of
+    ``[X 1]ᵀ [X 1] / n``; ``lr`` must stay below ``2 σ² / λ_max`` or the iterates oscillate (and
+    ``σ`` grows to absorb the oscillation) — so a small noise level needs a small ``lr``.
+
+    Args:
+        X: features (n, d). y: targets (n, 1). lr: step size. num_steps: number of steps.
+
+    Returns:
+        A :class:`GaussianFit`.
+
+    Example:
+        >>> X = torch.tensor([[0.0], [1.0], [2.0], [3.0]])
+        >>> fit = fit_gaussian_mle(X, torch.tensor([1.0, 2.0, 4.0, 5.0]), lr=0.02, num_steps=4000)
+        >>> [round(v, 4) for v in (fit.w.item(), fit.b.item(), fit.sigma**2)]   # lstsq: 1.4, 0.9
+        [1.4, 0.9, 0.05]
+    """
+    X, y = _checks.design_and_target(X, y)
+    lr = _checks.positive_float("lr", lr, 0.1)
+    _checks.positive_int("num_steps", num_steps, 500)
+    X, y = X.double(), y.double()
+    w = torch.zeros(X.shape[1], 1, dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    log_sigma = (0.5 * (y**2).mean().clamp_min(1e-12).log()).reshape(1).requires_grad_()
+    for _ in range(num_steps):
+        nll = gaussian_nll(X @ w + b, y, log_sigma).mean()  # (n, d) @ (d, 1) -> (n, 1)
+        grads = torch.autograd.grad(nll, [w, b, log_sigma])
+        with torch.no_grad():
+            for p, g in zip((w, b, log_sigma), grads, strict=True):
+                p -= lr * g
+    if not bool(torch.isfinite(log_sigma).all() and torch.isfinite(w).all()):
+        raise ValueError(
+            f"gradient descent diverged with lr={lr}; use a smaller lr, e.g. lr={lr / 10}"
+        )
+    with torch.no_grad():
+        nll = float(gaussian_nll(X @ w + b, y, log_sigma).mean())
+    return GaussianFit(w.detach(), b.detach(), float(log_sigma.detach().exp()), nll, num_steps)
