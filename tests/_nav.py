@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
+from mkdocs.utils import yaml_load
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -25,7 +25,7 @@ def _flatten(nav: Any) -> list[str]:
 
 def nav_pages() -> list[str]:
     """Every page listed in mkdocs.yml's `nav:`, as paths relative to docs/."""
-    config = yaml.safe_load(MKDOCS_YML.read_text(encoding="utf-8"))
+    config = yaml_load(MKDOCS_YML.read_text(encoding="utf-8"))  # knows !ENV
     return _flatten(config["nav"])
 
 

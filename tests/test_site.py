@@ -262,6 +262,18 @@ def test_notebook_figures_have_alt_text(built_site: Path, nav_notebook: str) -> 
     )
 
 
+def test_notebook_cells_with_alt_text_draw_their_figure(built_site: Path, nav_notebook: str) -> None:
+    # A cell whose header carries alt="..." must show a figure with that text: this fails if
+    # figures vanish from the pages (a kernel without the inline backend draws nothing).
+    alts = parse(page_html_path(built_site, nav_notebook)).images_alt
+    cells = jupytext.read(DOCS / nav_notebook).cells
+    wanted = [c.metadata["alt"] for c in cells
+              if c.cell_type == "code" and c.metadata.get("alt")
+              and "hide-cell" not in c.metadata.get("tags", [])]
+    for alt in wanted:
+        assert alt in alts, f"no figure with alt={alt!r} on {nav_notebook}"
+
+
 def test_notebook_pages_have_no_nbconvert_loaders(built_site: Path, nav_notebook: str) -> None:
     text = page_html_path(built_site, nav_notebook).read_text(encoding="utf-8")
     assert "text/x-mathjax-config" not in text

@@ -20,6 +20,7 @@ What they do, and why (see /work/shared/design/TOOLING.md):
 from __future__ import annotations
 
 import logging
+import os
 import re
 from html import escape as html_escape
 from pathlib import Path
@@ -51,6 +52,9 @@ def nav_notebooks(config: Any) -> list[str]:
 
 
 def on_config(config: Any) -> Any:
+    # Notebook kernels inherit this process's environment: with MPLBACKEND=Agg (as set for
+    # tests) figures would silently not appear on the pages. Force Jupyter's inline backend.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     plugin = config["plugins"].get("mkdocs-jupyter")
     if plugin is None:
         raise RuntimeError("docs/hooks/site.py expects the mkdocs-jupyter plugin in mkdocs.yml")

@@ -13,6 +13,9 @@ window.MathJax = {
     processEscapes: true,
     processEnvironments: true,
     tags: "none",
+    // Without `noundefined`, an unknown macro is a TeX error (marked data-mjx-error), which
+    // tests/test_browser.py reports, instead of quietly showing its name in red.
+    packages: { "[-]": ["noundefined"] },
   },
   svg: {
     fontCache: "global",
@@ -36,7 +39,8 @@ window.MathJax = {
     const mj = window.MathJax;
     if (!mj || !mj.startup || !mj.startup.promise) return;
     mj.startup.promise = mj.startup.promise.then(function () {
-      mj.startup.output.clearCache();
+      // Keep the SVG glyph cache: it lives in <body>, outside the swapped content, and
+      // clearing it (Material's CHTML snippet clears its cache) leaves every new glyph blank.
       mj.typesetClear();
       mj.texReset();
       return mj.typesetPromise();
