@@ -150,6 +150,12 @@ def _chi2_cdf(x: float, df: int) -> float:
     return float(torch.special.gammainc(a, v))
 
 
+def _chi2_sf(x: float, df: int) -> float:
+    """``1 - cdf``, computed directly so that tiny p-values keep their digits."""
+    a, v = torch.tensor([df / 2, x / 2], dtype=torch.float64)
+    return float(torch.special.gammaincc(a, v))
+
+
 def _lstsq(Z: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     coef = torch.linalg.lstsq(Z, v.reshape(-1, 1)).solution  # (n, p) \ (n, 1) -> (p, 1)
     return coef.reshape(-1), v - (Z @ coef).reshape(-1)
@@ -157,7 +163,7 @@ def _lstsq(Z: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor
 
 def _flag(name: str, stat: float, df: int, alpha: float, scale: float, text: str) -> Flag:
     threshold = chi2_quantile(1 - alpha, df) / scale
-    p_value = 1.0 - _chi2_cdf(stat * scale, df)
+    p_value = _chi2_sf(stat * scale, df)
     return Flag(name, stat > threshold, stat, threshold, p_value, text)
 
 

@@ -1,13 +1,15 @@
 """Figures used by the pages: loss curves, residual plots, loss contours with a path, gradient noise.
 
 Every function builds a :class:`matplotlib.figure.Figure` directly (no pyplot state, nothing to
-close), with an opaque white background and labelled axes so that it reads the same in the light
-and the dark colour scheme, and returns it. Nothing here runs during training: pass the
+close; a notebook shows it as a PNG when it is the value of a cell), with an opaque white
+background and labelled axes so that it reads the same in the light and the dark colour scheme,
+and returns it. Nothing here runs during training: pass the
 :class:`~d2l_linreg.History` (or the result tables) afterwards.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,8 +22,17 @@ from d2l_linreg.diagnostics import _groups, _vector
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 
 
+class PageFigure(Figure):
+    """A Figure that Jupyter shows as a PNG when it is a cell's value (no pyplot needed)."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=110)
+        return buffer.getvalue()
+
+
 def _figure(ncols: int, width: float = 4.2, height: float = 3.4) -> tuple[Figure, list[Any]]:
-    fig = Figure(figsize=(width * ncols, height), layout="constrained")
+    fig = PageFigure(figsize=(width * ncols, height), layout="constrained")
     fig.patch.set_facecolor("white")
     fig.patch.set_alpha(1.0)
     axes = fig.subplots(1, ncols, squeeze=False)[0]
@@ -110,7 +121,14 @@ def plot_residuals(y_hat: Any, y: Any, *, feature: Any = None, groups: Any = Non
     if g is not None:
         ax = axes[-1]
         k = int(g.max()) + 1
-        ax.boxplot([r[g == i].tolist() for i in range(k)], tick_labels=[str(i) for i in range(k)])
+        boxes = ax.boxplot(
+            [r[g == i].tolist() for i in range(k)],
+            tick_labels=[str(i) for i in range(k)],
+            patch_artist=True,
+            medianprops={"color": "black"},
+        )
+        for i, box in enumerate(boxes["boxes"]):  # the colours of the scatter points
+            box.set(facecolor=COLORS[i % len(COLORS)], alpha=0.45)
         ax.axhline(0.0, color="black", linewidth=1)
         ax.set(xlabel="group", ylabel="residual r = ŷ - y", title="residual by group")
     return fig
