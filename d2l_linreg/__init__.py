@@ -14,6 +14,15 @@ from d2l_linreg.bias import (
     weight_decay_groups,
     weight_decay_solution,
 )
+from d2l_linreg.closed_form import (
+    IllConditionedWarning,
+    LeastSquaresResult,
+    RankDeficientError,
+    condition_number,
+    fit_least_squares,
+    lre,
+    polynomial_features,
+)
 from d2l_linreg.concise import concise_setup, linear_model, mlp, mse_equivalent_lr
 from d2l_linreg.data import (
     InMemoryLoader,
@@ -24,6 +33,7 @@ from d2l_linreg.data import (
     synthetic_data,
     train_val_split,
 )
+from d2l_linreg.datasets import NIST_DATASETS, NistDataset, load_nist
 from d2l_linreg.diagnostics import Diagnosis, Flag, diagnose, residual_case, residuals
 from d2l_linreg.gradients import (
     LinearRegressionManual,
@@ -46,32 +56,41 @@ from d2l_linreg.worked_examples import normal_equation_no_bias, sgd_update
 __version__ = "0.1.0"
 
 __all__ = [
+    "NIST_DATASETS",
     "Callback",
     "Diagnosis",
     "Flag",
     "GaussianFit",
     "GradientNoise",
     "History",
+    "IllConditionedWarning",
     "InMemoryLoader",
+    "LeastSquaresResult",
     "LinearRegressionManual",
     "LinearRegressionScratch",
+    "NistDataset",
     "PrintLoss",
     "ProgressBar",
+    "RankDeficientError",
     "SGDScratch",
     "Standardizer",
     "add_constant_feature",
     "concise_setup",
+    "condition_number",
     "data_iter",
     "diagnose",
     "evaluate",
     "example_gradients",
     "fit_gaussian_mle",
+    "fit_least_squares",
     "gaussian_nll",
     "gradient_noise",
     "linear_model",
     "linreg",
     "load_array",
     "load_csv",
+    "load_nist",
+    "lre",
     "manual_squared_loss",
     "minibatch_gradients",
     "mlp",
@@ -81,6 +100,7 @@ __all__ = [
     "plot_loss_contours",
     "plot_loss_curves",
     "plot_residuals",
+    "polynomial_features",
     "residual_case",
     "residuals",
     "sgd",

@@ -1,0 +1,77 @@
+"""The textbook solvers, kept to show what goes wrong: the normal equation, Cholesky, QR, SVD.
+
+Each takes ``X`` (n, d) and ``y`` (n,) in the working dtype and returns the raw coefficients
+``x = (b, w)`` (or ``w`` without intercept) and ``cond([1, X])``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import torch
+
+from ._refine import IllConditionedWarning, design, gram, raw_condition, scaled_qr, svd_condition
+
+
+def _gram_condition(G: torch.Tensor, X: torch.Tensor, fit_intercept: bool) -> float:
+    """cond(A) for the normal-equation methods; warns when squaring it costs too many digits.
+
+    ``sqrt(cond(G))`` is exact enough while small; past the warning threshold ``G`` itself has
+    lost the information, so cond(A) is recomputed from a QR of ``A`` (which also checks rank).
+    """
+    eps = torch.finfo(G.dtype).eps
+    ev = torch.linalg.eigvalsh(G.double())
+    if ev[0] > 0 and ev[-1] / ev[0] <= eps**-0.5:
+        return math.sqrt(float(ev[-1] / ev[0]))
+    cond = raw_condition(scaled_qr(X, fit_intercept))
+    if cond**2 > eps**-0.5:
+        digits = round(-math.log10(eps))
+        warnings.warn(
+            IllConditionedWarning(
+                f"the normal equation is ill-conditioned: cond(X^T X) = {cond**2:.1e} (the square "
+                f"of cond(X) = {cond:.1e}), so up to {math.log10(cond**2):.0f} of the {digits} "
+                f"significant digits of {G.dtype} can be lost; use method='auto' (QR with "
+                f"iterative refinement), or centre and scale the columns of X"
+            ),
+            stacklevel=4,
+        )
+    return cond
+
+
+def _normal(X: torch.Tensor, y: torch.Tensor, fi: bool) -> tuple[torch.Tensor, float]:
+    G, c = gram(X, y, fi)  # (p, p), (p,)
+    cond = _gram_condition(G, X, fi)
+    return torch.linalg.inv(G) @ c, cond  # the textbook formula, inverse and all
+
+
+def _cholesky(X: torch.Tensor, y: torch.Tensor, fi: bool) -> tuple[torch.Tensor, float]:
+    G, c = gram(X, y, fi)
+    cond = _gram_condition(G, X, fi)
+    L, info = torch.linalg.cholesky_ex(G)
+    if int(info) != 0:
+        raise ValueError(
+            f"X^T X is not numerically positive definite in {G.dtype} (cond(X) = {cond:.1e}, "
+            f"so cond(X^T X) = {cond**2:.1e}); use method='auto' or method='qr'"
+        )
+    return torch.cholesky_solve(c.unsqueeze(1), L).squeeze(1), cond
+
+
+def _qr(X: torch.Tensor, y: torch.Tensor, fi: bool) -> tuple[torch.Tensor, float]:
+    Q, R = torch.linalg.qr(design(X, fi))  # (n, p), (p, p)
+    cond = svd_condition(R)
+    if cond * max(X.shape) * torch.finfo(X.dtype).eps > 1e-2:
+        scaled_qr(X, fi)  # raises RankDeficientError if the columns are really dependent
+    x = torch.linalg.solve_triangular(R, Q.T @ y.unsqueeze(1), upper=True).squeeze(1)
+    return x, cond
+
+
+def _lstsq(X: torch.Tensor, y: torch.Tensor, fi: bool) -> tuple[torch.Tensor, float]:
+    A = design(X, fi).cpu()  # gelsd (SVD, minimum norm) is CPU-only in torch
+    sol = torch.linalg.lstsq(A, y.cpu().unsqueeze(1), driver="gelsd")
+    sv = sol.singular_values
+    cond = math.inf if sv[-1] == 0 else float(sv[0] / sv[-1])
+    return sol.solution.squeeze(1).to(X.device), cond
+
+
+SOLVERS = {"normal": _normal, "cholesky": _cholesky, "qr": _qr, "lstsq": _lstsq}

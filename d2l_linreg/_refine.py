@@ -1,0 +1,268 @@
+"""The two accurate least-squares paths behind ``fit_least_squares(method="auto")``.
+
+* ``qr_refine``: Householder QR of the centred design with power-of-two column scales, then
+  iterative refinement of the augmented system ``[I A; Aᵀ 0] [r; x] = [y; 0]`` with residuals
+  computed to twice the working precision against the *original* data (Björck 1967). Exact
+  to the limit the data allow: NIST's Wampler sets to all 15 digits, Filip to 7.6.
+* ``cholesky_refine``: Cholesky of the equilibrated Gram matrix plus one refinement step. About
+  as fast as the textbook normal equation; it returns ``None`` unless its error bound shows
+  that it is accurate, and the caller then falls back to ``qr_refine``.
+
+Notation: ``A = [1, X]`` (or ``X`` without intercept) is the raw design, ``x = (b, w)`` the raw
+coefficients, ``r = y - A x`` the residual in Björck's sign (the public API reports ``-r``).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import torch
+
+from ._dd import residual_f, transpose_dot, two_sum
+
+_MAX_REFINE_STEPS = 10
+
+
+class RankDeficientError(ValueError):
+    """Raised when columns of ``X`` are exactly linearly dependent; ``.columns`` names them."""
+
+    def __init__(self, message: str, columns: tuple[int, ...]) -> None:
+        super().__init__(message)
+        self.columns = columns
+
+
+class IllConditionedWarning(UserWarning):
+    """The system solved is so ill-conditioned that many digits of the answer may be wrong."""
+
+
+def design(X: torch.Tensor, fit_intercept: bool) -> torch.Tensor:
+    """The raw design ``A``: (n, d) -> (n, d + 1) with a leading column of ones, or ``X``."""
+    if not fit_intercept:
+        return X
+    return torch.cat([torch.ones_like(X[:, :1]), X], 1)
+
+
+def design_matvec(X: torch.Tensor, x: torch.Tensor, fit_intercept: bool) -> torch.Tensor:
+    """``A @ x`` without building ``A``: (n, d) @ (d,) + b -> (n,)."""
+    return X @ x[1:] + x[0] if fit_intercept else X @ x
+
+
+def design_rmatvec(X: torch.Tensor, r: torch.Tensor, fit_intercept: bool) -> torch.Tensor:
+    """``Aᵀ @ r`` without building ``A``: (n,) -> (p,)."""
+    g = r @ X  # (n,) @ (n, d) -> (d,)
+    return torch.cat([r.sum().reshape(1), g]) if fit_intercept else g
+
+
+def gram(
+    X: torch.Tensor, y: torch.Tensor, fit_intercept: bool
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``AᵀA`` (p, p) and ``Aᵀy`` (p,), assembled from blocks so that ``A`` is never copied."""
+    G = X.T @ X  # (d, n) @ (n, d) -> (d, d)
+    if fit_intercept:
+        s = X.new_ones(X.shape[0]) @ X  # column sums; (n,) @ (n, d) -> (d,), faster than sum(0)
+        top = torch.cat([torch.tensor([X.shape[0]], dtype=X.dtype, device=X.device), s])
+        G = torch.cat([top.unsqueeze(0), torch.cat([s.unsqueeze(1), G], 1)], 0)
+    return G, design_rmatvec(X, y, fit_intercept)
+
+
+def svd_condition(M: torch.Tensor) -> float:
+    """2-norm condition number of a small square matrix, computed in float64."""
+    sv = torch.linalg.svdvals(M.double())
+    return math.inf if sv[-1] == 0 else float(sv[0] / sv[-1])
+
+
+def _pow2(v: torch.Tensor) -> torch.Tensor:
+    """The power of two nearest to each entry: scaling by it is exact in binary floating point."""
+    return torch.exp2(torch.round(torch.log2(v)))
+
+
+@dataclass
+class ScaledQR:
+    """``C = A M⁻¹``: centred columns, scaled by powers of two, and its QR factors ``C = Q R``.
+
+    ``M = [[s0, s0 mᵀ], [0, diag(s)]]`` with an intercept and ``diag(s)`` without, so that
+    ``A = C M`` and ``cond(A) = cond(R M)``.
+    """
+
+    m: torch.Tensor  # (d,) column means (zeros without intercept)
+    s: torch.Tensor  # (d,) column scales
+    s0: float  # scale of the column of ones
+    fit_intercept: bool
+    Q: torch.Tensor  # (n, p)
+    R: torch.Tensor  # (p, p)
+
+    def M(self) -> torch.Tensor:
+        M = torch.diag(self.s)
+        if self.fit_intercept:
+            top = self.s0 * torch.cat([torch.ones_like(self.m[:1]), self.m])
+            M = torch.cat([top.unsqueeze(0), torch.cat([torch.zeros_like(self.m[:, None]), M], 1)])
+        return M
+
+    def to_raw(self, z: torch.Tensor) -> torch.Tensor:
+        """Coefficients of ``C`` -> coefficients of ``A``: solve ``M x = z``."""
+        if not self.fit_intercept:
+            return z / self.s
+        w = z[1:] / self.s
+        return torch.cat([(z[0] / self.s0 - self.m @ w).reshape(1), w])
+
+    def solve_augmented(
+        self, f: torch.Tensor, g: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Solve ``dr + A dx = f``, ``Aᵀ dr = g`` with the factors of ``C``; returns (dr, dx)."""
+        if self.fit_intercept:  # h = M⁻ᵀ g
+            h = torch.cat([g[:1] / self.s0, (g[1:] - self.m * g[0]) / self.s])
+        else:
+            h = g / self.s
+        u = torch.linalg.solve_triangular(self.R.T, h.unsqueeze(1), upper=False)  # (p, 1)
+        v = self.Q.T @ f.unsqueeze(1) - u  # (p, n) @ (n, 1) -> (p, 1)
+        dz = torch.linalg.solve_triangular(self.R, v, upper=True).squeeze(1)
+        return f - (self.Q @ v).squeeze(1), self.to_raw(dz)
+
+
+def _describe_columns(idx: list[int]) -> str:
+    names = [str(i) for i in idx]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"column{'s' if len(names) > 1 else ''} {listed} of X"
+
+
+def _check_constant(X: torch.Tensor, fit_intercept: bool) -> None:
+    """Exactly constant columns duplicate the intercept; all-zero columns carry nothing."""
+    lo, hi = X.amin(0), X.amax(0)
+    bad = (lo == hi) if fit_intercept else (lo == 0) & (hi == 0)
+    if bad.any():
+        cols = bad.nonzero().flatten().tolist()
+        what, fix = (
+            ("constant, so it duplicates the intercept", "or pass fit_intercept=False")
+            if fit_intercept
+            else ("all zeros", "or pass method='lstsq' for the minimum-norm solution")
+        )
+        raise RankDeficientError(
+            f"X is rank deficient: {_describe_columns(cols)} {'is' if len(cols) == 1 else 'are'} "
+            f"{what}; drop {'it' if len(cols) == 1 else 'them'}, {fix}",
+            tuple(cols),
+        )
+
+
+def _check_rank(R: torch.Tensor, n: int, fit_intercept: bool) -> None:
+    """Raise ``RankDeficientError`` if ``C`` (scaled, centred) is numerically singular."""
+    _, sv, Vh = torch.linalg.svd(R.double())
+    tol = max(R.shape[0], n) * torch.finfo(R.dtype).eps
+    null = Vh[sv <= sv[0] * tol]  # (k, p): directions that C maps to ~0
+    if null.shape[0] == 0:
+        return
+    involved = (null.abs() > 1e-6).any(0).nonzero().flatten().tolist()
+    cols = [j - 1 for j in involved if j > 0] if fit_intercept else involved
+    raise RankDeficientError(
+        f"X is rank deficient: {_describe_columns(cols)} are linearly dependent (smallest "
+        f"singular value {float(sv[-1] / sv[0]):.1e} of the largest, after centring and "
+        f"scaling); drop one of them, or pass method='lstsq' for the minimum-norm solution",
+        tuple(cols),
+    )
+
+
+def scaled_qr(X: torch.Tensor, fit_intercept: bool) -> ScaledQR:
+    """Factor the centred, scaled design; raises ``RankDeficientError`` when it is singular."""
+    _check_constant(X, fit_intercept)
+    n = X.shape[0]
+    m = X.mean(0) if fit_intercept else torch.zeros_like(X[0])
+    Xc = X - m if fit_intercept else X  # (n, d)
+    s = _pow2(torch.linalg.vector_norm(Xc, dim=0))
+    s0 = float(_pow2(torch.tensor(math.sqrt(n)))) if fit_intercept else 1.0
+    C = Xc / s  # (n, d)
+    if fit_intercept:
+        C = torch.cat([torch.full_like(X[:, :1], 1.0 / s0), C], 1)
+    Q, R = torch.linalg.qr(C)
+    _check_rank(R, n, fit_intercept)
+    return ScaledQR(m, s, s0, fit_intercept, Q, R)
+
+
+def raw_condition(sc: ScaledQR) -> float:
+    """``cond(A)`` of the raw design, from ``A = Q (R M)``."""
+    return svd_condition(sc.R.double() @ sc.M().double())
+
+
+def _dd_residuals(
+    X: torch.Tensor, x: torch.Tensor, y: torch.Tensor, r: torch.Tensor, fit_intercept: bool
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``f = y - r - A x`` and ``g = -Aᵀ r`` to twice the working precision, in row blocks."""
+    p = x.shape[0]
+    rows = max(1, 2**18 // p)  # about 2 MB per temporary in float64
+    f = torch.empty_like(y)
+    g_hi, g_lo = torch.zeros_like(x), torch.zeros_like(x)
+    for i in range(0, X.shape[0], rows):
+        A = design(X[i : i + rows], fit_intercept)  # (rows, p)
+        f[i : i + rows] = residual_f(A, x, y[i : i + rows], r[i : i + rows])
+        hi, lo = transpose_dot(A, r[i : i + rows])
+        g_hi, err = two_sum(g_hi, hi)
+        g_lo = g_lo + lo + err
+    return f, -(g_hi + g_lo)
+
+
+def qr_refine(
+    X: torch.Tensor, y: torch.Tensor, fit_intercept: bool
+) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """QR of the scaled design, then refinement. Returns x (p,), residual ``A x - y`` (n,), cond(A)."""
+    sc = scaled_qr(X, fit_intercept)
+    r, x = sc.solve_augmented(y, X.new_zeros(sc.R.shape[0]))
+    eps = torch.finfo(X.dtype).eps
+    prev = step = math.inf
+    for _ in range(_MAX_REFINE_STEPS):
+        f, g = _dd_residuals(X, x, y, r, fit_intercept)
+        dr, dx = sc.solve_augmented(f, g)
+        r, x = r + dr, x + dx
+        step = float(dx.abs().max() / x.abs().max().clamp_min(torch.finfo(X.dtype).tiny))
+        if step <= eps or step > 0.5 * prev:  # converged, or stagnating at the data's limit
+            break
+        prev = step
+    cond = raw_condition(sc)
+    if step > eps**0.5:
+        _warn_not_converged(step, cond)
+    return x, -r, cond
+
+
+def _warn_not_converged(step: float, cond: float) -> None:
+    warnings.warn(
+        IllConditionedWarning(
+            f"iterative refinement did not converge (last relative correction {step:.1e}, "
+            f"cond(X) = {cond:.1e}): few digits of the coefficients may be correct; "
+            f"remove nearly dependent columns or rescale them (e.g. orthogonal polynomials)"
+        ),
+        stacklevel=4,
+    )
+
+
+def cholesky_refine(
+    X: torch.Tensor, y: torch.Tensor, fit_intercept: bool
+) -> tuple[torch.Tensor, torch.Tensor, float] | None:
+    """Fast path: equilibrated Cholesky + one refinement step, or ``None`` if not provably accurate.
+
+    Accepted when ``cond(A D⁻¹) ≤ eps^(-1/4)`` (so the Cholesky factor is accurate) and the
+    standard forward-error bound ``eps (κ + κ² tan θ)`` plus what is left of the refinement
+    stays below ``eps^(2/3)`` (about 10 of 16 digits in float64), with ``tan θ = |r| / |A x|``.
+    """
+    eps = torch.finfo(X.dtype).eps
+    G, c = gram(X, y, fit_intercept)
+    dg = G.diagonal()
+    if not bool((dg > 0).all()):
+        return None
+    D = _pow2(dg.sqrt())  # exact equilibration: G_eq = D⁻¹ G D⁻¹
+    L, info = torch.linalg.cholesky_ex(G / D.unsqueeze(1) / D.unsqueeze(0))
+    kappa = svd_condition(L) if int(info) == 0 else math.inf
+    if kappa > eps**-0.25:
+        return None
+    x = torch.cholesky_solve((c / D).unsqueeze(1), L).squeeze(1) / D
+    r = y - design_matvec(X, x, fit_intercept)
+    g = design_rmatvec(X, r, fit_intercept)
+    dx = torch.cholesky_solve((g / D).unsqueeze(1), L).squeeze(1) / D
+    x = x + dx
+    residual = design_matvec(X, x, fit_intercept) - y
+    fitted, xn = float((residual + y).norm()), float((D * x).norm())
+    if fitted == 0 or xn == 0:
+        return None
+    tan_theta = float(residual.norm()) / fitted
+    left = kappa**2 * eps * float((D * dx).norm()) / xn
+    if 10 * eps * (kappa + kappa**2 * tan_theta) + 10 * left > eps ** (2 / 3):
+        return None
+    return x, residual, svd_condition(L.T.double() * D.double())

@@ -1,0 +1,230 @@
+"""fit_least_squares and its helpers: oracles (scikit-learn, pinv, mpmath), shapes, errors."""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+import torch
+from sklearn.linear_model import LinearRegression
+
+from d2l_linreg._refine import cholesky_refine
+from d2l_linreg.closed_form import (
+    METHODS,
+    IllConditionedWarning,
+    RankDeficientError,
+    condition_number,
+    fit_least_squares,
+    lre,
+    polynomial_features,
+)
+
+
+def problem(n, d, seed, offset=2.0, noise=0.1):
+    """A well-conditioned regression problem with known parameters (float64)."""
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, d, generator=g, dtype=torch.float64) + offset
+    w = torch.randn(d, generator=g, dtype=torch.float64)
+    y = X @ w + 0.5 + noise * torch.randn(n, generator=g, dtype=torch.float64)
+    return X, y
+
+
+def sklearn_fit(X, y, fit_intercept=True):
+    model = LinearRegression(fit_intercept=fit_intercept).fit(X.numpy(), y.numpy())
+    return torch.from_numpy(model.coef_), float(model.intercept_)
+
+
+def rel(a, b):
+    return float((a - b).norm() / b.norm())
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_agrees_with_sklearn_on_well_conditioned_problems(method, seed):
+    X, y = problem(200, 5, seed)
+    res = fit_least_squares(X, y, method=method)
+    w, b = sklearn_fit(X, y)
+    # cond([1, X]) ≈ 20 here, so any backward-stable float64 method agrees to ~1e-14.
+    assert rel(res.w, w) < 1e-10 and abs(res.b - b) < 1e-10 * abs(b)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_fast_path_on_large_problems_agrees_with_sklearn(seed, fit_intercept):
+    X, y = problem(20_000, 20, seed)  # n·p² = 8.8e6 > cf._SMALL: auto tries Cholesky first
+    res = fit_least_squares(X, y, fit_intercept=fit_intercept)
+    w, b = sklearn_fit(X, y, fit_intercept)
+    assert res.method == "cholesky+refine"
+    assert rel(res.w, w) < 1e-10  # same reason as above: cond ≈ 20
+    assert abs(res.b - b) < 1e-10 * max(1.0, abs(b))
+
+
+def test_fast_path_declines_an_ill_conditioned_problem_and_qr_is_exact():
+    # A degree-7 polynomial on [0, 0.6]: cond ≈ 6e4 even after centring and scaling, so a Cholesky
+    # of XᵀX would keep only ~6 digits. Integer coefficients on a dyadic grid: y is nearly exact.
+    x = torch.arange(20_000, dtype=torch.float64) / 2**15
+    X = polynomial_features(x, 7)
+    coef = torch.arange(1.0, 9.0, dtype=torch.float64)
+    y = coef[0] + X @ coef[1:]
+    assert cholesky_refine(X, y, True) is None
+    res = fit_least_squares(X, y)
+    assert res.method == "qr+refine"
+    assert lre(res.params, coef) >= 10  # measured 12.5 (y = A·coef is rounded in float64)
+
+
+def test_accepts_lists_numpy_1d_x_and_column_y():
+    X, y = problem(50, 1, 3)
+    ref = fit_least_squares(X, y)
+    for Xi, yi in [
+        (X.reshape(-1), y.reshape(-1, 1)),
+        (X.numpy(), y.numpy()),
+        (X.tolist(), y.tolist()),
+    ]:
+        res = fit_least_squares(Xi, yi)
+        assert torch.allclose(res.w, ref.w, rtol=0, atol=0) and res.b == ref.b
+
+
+def test_result_fields():
+    X, y = problem(30, 3, 4)
+    res = fit_least_squares(X, y)
+    assert res.w.shape == (3,) and res.w.dtype == torch.float64 and isinstance(res.b, float)
+    # r = y_hat - y, the sign the gradient formulas use; 1e-12: two roundings of O(10) numbers
+    assert torch.allclose(res.residuals, X @ res.w + res.b - y, rtol=0, atol=1e-12)
+    assert res.params.tolist() == [res.b, *res.w.tolist()]
+    assert res.condition_number == pytest.approx(condition_number(X), rel=1e-10)
+    no_b = fit_least_squares(X, y, fit_intercept=False)
+    assert no_b.b == 0.0 and no_b.condition_number == pytest.approx(
+        condition_number(X, fit_intercept=False), rel=1e-10
+    )
+    with pytest.raises(AttributeError):
+        res.b = 1.0  # frozen
+
+
+def test_float32_is_respected_and_close():
+    X, y = problem(500, 4, 5)
+    ref = fit_least_squares(X, y)
+    for method in ("auto", "normal", "qr"):
+        res = fit_least_squares(X, y, method=method, dtype=torch.float32)
+        assert res.w.dtype == torch.float32 and res.residuals.dtype == torch.float32
+        assert rel(res.w.double(), ref.w) < 1e-4  # float32 eps 1.2e-7 times cond² ≈ 400
+
+
+def test_normal_equation_warns_on_a_vandermonde_matrix():
+    X = polynomial_features(torch.linspace(1, 2, 50, dtype=torch.float64), 5)
+    y = X.sum(1)
+    with pytest.warns(IllConditionedWarning, match=r"cond\(X\^T X\) = .*use method='auto'"):
+        fit_least_squares(X, y, method="normal")
+    fit_least_squares(X, y)  # the default does not warn (warnings are errors here)
+
+
+def test_no_warning_for_well_conditioned_normal_equation():
+    X, y = problem(100, 3, 6)
+    res = fit_least_squares(X, y, method="normal")
+    # sqrt(cond(XᵀX)) from eigenvalues loses ~cond² eps relative: 1e-10 is ample at cond ≈ 20.
+    assert res.condition_number == pytest.approx(condition_number(X), rel=1e-10)
+
+
+@pytest.mark.parametrize("method", ["auto", "normal", "cholesky", "qr"])
+def test_exact_collinearity_names_the_columns(method):
+    X, y = problem(40, 4, 7)
+    X[:, 2] = X[:, 0] - 3 * X[:, 3]
+    with pytest.raises(RankDeficientError, match="columns 0, 2 and 3 of X are linearly dependent"):
+        fit_least_squares(X, y, method=method)
+
+
+def test_rank_deficiency_on_the_large_path():
+    X, y = problem(20_000, 20, 8)
+    X[:, 5] = 2 * X[:, 1] + 1  # dependent up to the intercept
+    with pytest.raises(RankDeficientError, match="columns 1 and 5 of X") as info:
+        fit_least_squares(X, y)
+    assert info.value.columns == (1, 5) and isinstance(info.value, ValueError)
+
+
+def test_constant_column_duplicates_the_intercept():
+    X, y = problem(30, 3, 9)
+    X[:, 1] = 0.1
+    with pytest.raises(RankDeficientError, match="column 1 of X is constant, so it duplicates"):
+        fit_least_squares(X, y)
+    fit_least_squares(X, y, fit_intercept=False)  # then it *is* the intercept: fine
+    X[:, 1] = 0.0
+    with pytest.raises(RankDeficientError, match="column 1 of X is all zeros"):
+        fit_least_squares(X, y, fit_intercept=False)
+
+
+def test_lstsq_returns_the_minimum_norm_solution_when_rank_deficient():
+    X, y = problem(40, 3, 10)
+    X = torch.cat([X, X[:, :1]], 1)  # column 3 duplicates column 0
+    res = fit_least_squares(X, y, method="lstsq")
+    A = torch.cat([torch.ones(40, 1, dtype=X.dtype), X], 1)
+    expected = torch.linalg.pinv(A) @ y
+    assert rel(res.params, expected) < 1e-10  # pinv is the definition of the min-norm solution
+    assert res.w[0] == pytest.approx(float(res.w[3]), rel=1e-10)
+    assert res.condition_number > 1e14
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "kwargs", "match"),
+    [
+        ([[1.0], [2.0]], [1.0, 2.0, 3.0], {}, r"same number of rows \(got 2 and 3\)"),
+        ([[1.0, 2.0]], [1.0], {}, r"at least as many rows as parameters \(got 1 rows for 3"),
+        ([[1.0], [math.nan], [3.0]], [1, 2, 3], {}, r"X must contain only finite .*got 1 NaN"),
+        ([[1.0], [2.0], [3.0]], [1, math.inf, 3], {}, r"y must contain only finite"),
+        ([["a"], ["b"]], [1, 2], {}, r"X must be a tensor, array or list of numbers"),
+        ("abc", [1, 2, 3], {}, r"X must be a tensor, array or list of numbers \(got 'abc'"),
+        ([[1.0], [2.0]], [1.0, 2.0], {"method": "inverse"}, r"method must be one of .*'inverse'"),
+        ([[1.0], [2.0]], [1, 2], {"dtype": torch.int64}, r"dtype must be torch.float32 or"),
+        (torch.zeros(2, 2, 2), [1.0, 2.0], {}, r"X must have shape \(n, d\)"),
+        ([[1.0], [2.0]], [[1, 2], [3, 4]], {}, r"y must have shape \(n,\) or \(n, 1\)"),
+    ],
+)
+def test_bad_input_messages(X, y, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        fit_least_squares(X, y, **kwargs)
+
+
+def test_fit_intercept_must_be_bool():
+    with pytest.raises(TypeError, match=r"fit_intercept must be True or False \(got 'yes'\)"):
+        fit_least_squares([[1.0], [2.0]], [1.0, 2.0], fit_intercept="yes")
+
+
+def test_polynomial_features_are_correctly_rounded():
+    x = torch.linspace(-9, -3, 101, dtype=torch.float64)
+    P = polynomial_features(x.reshape(-1, 1), 10)
+    mpmath.mp.dps = 40
+    exact = [[float(mpmath.mpf(v) ** k) for k in range(1, 11)] for v in x.tolist()]
+    assert P.tolist() == exact  # every power rounded once, exactly as 40-digit arithmetic rounds
+
+
+def test_polynomial_features_errors():
+    with pytest.raises(ValueError, match=r"degree must be a positive integer \(got 0\)"):
+        polynomial_features([1.0, 2.0], 0)
+    with pytest.raises(ValueError, match=r"x must have shape \(n,\) or \(n, 1\)"):
+        polynomial_features([[1.0, 2.0]], 2)
+    assert polynomial_features(torch.tensor([2.0]), 2).dtype == torch.float32
+
+
+def test_lre():
+    assert lre([1.0, 2.0], [1.0, 2.0]) == 15
+    assert lre([1.0, 2.0], [1.0, 2.0], digits=10) == 10
+    assert lre([1.0001, 2.0], [1.0, 2.0]) == pytest.approx(4.0)
+    assert lre([1e-6], [0.0]) == pytest.approx(6.0)  # certified 0: absolute error
+    assert lre([5.0], [1.0]) == 0.0 and lre([math.nan], [1.0]) == 0.0
+    with pytest.raises(ValueError, match=r"same length \(got 2 and 3\)"):
+        lre([1.0, 2.0], [1.0, 2.0, 3.0])
+
+
+def test_condition_number_standardize():
+    X = np.array([[1000.0, 1.0], [1001.0, 3.0], [1002.0, 2.0], [1003.0, 5.0]])
+    raw, std = condition_number(X), condition_number(X, standardize=True)
+    assert raw > 1e6 and std < 10  # centring removes the near-copy of the column of ones
+    expected = np.linalg.cond(np.c_[np.ones(4), X])
+    assert raw == pytest.approx(expected, rel=1e-10)  # two SVDs of a cond-5e3 matrix
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_matches_cpu():
+    X, y = problem(20_000, 20, 11)
+    cpu = fit_least_squares(X, y)
+    for method in METHODS:
+        gpu = fit_least_squares(X.cuda(), y.cuda(), method=method)
+        assert gpu.w.is_cuda and rel(gpu.w.cpu(), cpu.w) < 1e-10  # cond ≈ 20
