@@ -14,6 +14,7 @@ right numbers: the results are computed in float64 with the package's own formul
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -232,8 +233,8 @@ def normal_equation_no_bias(
 
     Raises:
         TypeError: if an input is not a sequence of numbers.
-        ValueError: if x or y is empty, not 1-D, not finite, or of different lengths, or if every
-            x is zero (then X^T X = 0 has no inverse).
+        ValueError: if x or y is empty, not 1-D, not finite, or of different lengths, if every
+            x is zero (then X^T X = 0 has no inverse), or if X^T X overflows float64.
 
     Example (the page problem: no line through the origin passes through (1, 2) and (2, 3)):
 
@@ -245,6 +246,11 @@ def normal_equation_no_bias(
     """
     X, Y = _pair(x, y, "(1.0, 2.0)", "(2.0, 3.0)")  # (n, 1) each
     XtX = X.T @ X  # (1, n) @ (n, 1) -> (1, 1)
+    if not math.isfinite(float(XtX)):
+        raise ValueError(
+            f"x is too large: X^T X = sum(x^2) overflows float64 (got max |x| = "
+            f"{float(X.abs().max()):.3g}); rescale x, e.g. divide it by its largest value"
+        )
     if float(XtX) == 0.0:
         raise ValueError(
             f"x must contain a nonzero value: with x = {_vec(_tuple(X))} the matrix X^T X = "

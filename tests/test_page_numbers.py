@@ -260,6 +260,14 @@ def test_checker_reports_a_wrong_number(wrong: str, reported: str) -> None:
     assert len(bad) == 1 and bad[0].endswith(repr(literal)), bad
 
 
+def test_checker_catches_a_typo_on_the_real_worked_example_page() -> None:
+    text = (DOCS / "examples/sgd-update.md").read_text(encoding="utf-8")
+    typo = r"w \leftarrow 0 - 0.1 \cdot (-6.5) = 0.65"
+    assert typo in text
+    bad, _ = unchecked_numbers(text.replace(typo, typo.replace("0.65", "0.56")), "typo.md")
+    assert len(bad) == 1 and bad[0].endswith("'0.56'"), bad
+
+
 def test_checker_reports_the_line_of_a_wrong_number() -> None:
     bad, _ = unchecked_numbers(GOOD_PAGE.replace("loss 8.5", "loss 9.25"), "bad.md")
     assert bad == ["bad.md:5: '9.25'"]

@@ -195,6 +195,11 @@ def test_normal_equation_of_one_example_interpolates() -> None:
         ({"y": (2.0,)}, ValueError, r"x and y must have the same length \(got 2 and 1\)"),
         ({"x": None}, TypeError, r"x must be a tensor, array or sequence of numbers"),
         ({"y": (float("nan"), 1.0)}, ValueError, r"y must contain only finite numbers"),
+        (
+            {"x": (1e200, 1.0)},
+            ValueError,
+            r"x is too large: X\^T X = sum\(x\^2\) overflows float64",
+        ),
     ],
 )
 def test_normal_equation_rejects_bad_input(kwargs: dict, error: type, match: str) -> None:
