@@ -35,12 +35,12 @@ from typing import Any
 os.environ["MPLBACKEND"] = "Agg"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from sybil import Document, Example, Region, Sybil  # noqa: E402
-from sybil.evaluators.doctest import DocTest, OutputChecker  # noqa: E402
-from sybil.parsers.abstract import AbstractCodeBlockParser  # noqa: E402
-from sybil.parsers.abstract.codeblock import PythonDocTestOrCodeBlockParser  # noqa: E402
-from sybil.parsers.markdown import ClearNamespaceParser, SkipParser  # noqa: E402
-from sybil.parsers.markdown.lexers import (  # noqa: E402
+from sybil import Document, Example, Region, Sybil
+from sybil.evaluators.doctest import DocTest, OutputChecker
+from sybil.parsers.abstract import AbstractCodeBlockParser
+from sybil.parsers.abstract.codeblock import PythonDocTestOrCodeBlockParser
+from sybil.parsers.markdown import ClearNamespaceParser, SkipParser
+from sybil.parsers.markdown.lexers import (
     DirectiveInHTMLCommentLexer,
     RawFencedCodeBlockLexer,
 )
@@ -67,7 +67,9 @@ class _CodeBlockParser(AbstractCodeBlockParser):
         super().__init__(
             [
                 _fenced_lexer(),
-                DirectiveInHTMLCommentLexer(directive=r"(invisible-)?code(-block)?", arguments=".+"),
+                DirectiveInHTMLCommentLexer(
+                    directive=r"(invisible-)?code(-block)?", arguments=".+"
+                ),
             ],
             language,
             evaluator,

@@ -156,7 +156,9 @@ class Page:
                 self.events.append(message)
 
     def wait_for(
-        self, method: str, timeout: float = 30.0,
+        self,
+        method: str,
+        timeout: float = 30.0,
         where: Callable[[dict[str, Any]], bool] = lambda params: True,
     ) -> dict[str, Any]:
         """The first event `method` (already received or to come) whose params match."""
@@ -174,7 +176,9 @@ class Page:
     def evaluate(self, expression: str, timeout: float = 30.0) -> Any:
         """Evaluate JavaScript (awaiting a returned promise) and return its JSON value."""
         params = {
-            "expression": expression, "awaitPromise": True, "returnByValue": True,
+            "expression": expression,
+            "awaitPromise": True,
+            "returnByValue": True,
             "timeout": int(timeout * 1000),
         }
         result = self.call("Runtime.evaluate", params, timeout=timeout + 5)
@@ -192,10 +196,12 @@ class Chromium:
     """A headless Chromium started for the tests (and only this process group is stopped)."""
 
     def __init__(self, executable: str, user_data_dir: Path) -> None:
-        self.log = open(user_data_dir.parent / "chromium.log", "wb")  # noqa: SIM115
+        self.log = open(user_data_dir.parent / "chromium.log", "wb")
         self.proc = subprocess.Popen(
             [executable, *CHROMIUM_FLAGS, f"--user-data-dir={user_data_dir}", "about:blank"],
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         port_file = user_data_dir / "DevToolsActivePort"
         deadline = time.monotonic() + 30

@@ -8,8 +8,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-import pytest
 
+import pytest
 from _nav import nav_notebooks, nav_pages
 
 REPO = Path(__file__).resolve().parent.parent

@@ -34,8 +34,7 @@ MISSING_CHROMIUM = (
     "\n" + "!" * 78 + "\n"
     "!!  BROWSER TESTS SKIPPED: no Chromium found (looked for /usr/bin/chromium, chromium,\n"
     "!!  chromium-browser, google-chrome). Math typesetting, console errors and requests\n"
-    "!!  to other hosts were NOT checked. Install it: apt-get install -y chromium\n"
-    + "!" * 78
+    "!!  to other hosts were NOT checked. Install it: apt-get install -y chromium\n" + "!" * 78
 )
 
 
@@ -80,7 +79,10 @@ def tab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
         for domain in ("Page", "Runtime", "Log", "Network"):
             page.call(f"{domain}.enable")
         # Every page load is a first visit: no palette remembered from the previous page.
-        page.call("Page.addScriptToEvaluateOnNewDocument", {"source": "if (location.protocol.startsWith('http')) localStorage.clear();"})
+        page.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            {"source": "if (location.protocol.startsWith('http')) localStorage.clear();"},
+        )
         yield page
     finally:
         if page is not None:
@@ -172,7 +174,9 @@ def problems(tab: Page, origin: str, report: dict[str, Any]) -> list[str]:
         if method == "Network.requestWillBeSent":
             url = params["request"]["url"]
             urls[params["requestId"]] = url
-            if urlsplit(url).scheme in ("http", "https", "ws", "wss") and not url.startswith(origin):
+            if urlsplit(url).scheme in ("http", "https", "ws", "wss") and not url.startswith(
+                origin
+            ):
                 found.append(f"request to another host: {url}")
         elif method == "Network.loadingFailed" and not params.get("canceled"):
             url = urls.get(params["requestId"], params["requestId"])
@@ -260,8 +264,11 @@ def test_screenshot(tab: Page, site_url: str, target: str, scheme: str) -> None:
         height = min(int(metrics["cssContentSize"]["height"]), 6000)
         shot = tab.call(
             "Page.captureScreenshot",
-            {"format": "png", "captureBeyondViewport": True,
-             "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1}},
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1},
+            },
             timeout=60,
         )
     finally:

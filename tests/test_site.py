@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import jupytext
-import pytest
 from _nav import DOCS, nav_notebooks, nav_pages, page_html_path, page_url
 
 SITE_ROOT_URL = "http://site.invalid/"  # a base to resolve relative links against
@@ -51,8 +50,18 @@ class PageParser(HTMLParser):
             else:
                 self.assets.append((f"link rel={a.get('rel')}", a["href"]))
         for attr in ("src", "data", "poster"):
-            if a.get(attr) and tag in ("script", "img", "iframe", "source", "video", "audio",
-                                        "embed", "object", "track", "input"):
+            if a.get(attr) and tag in (
+                "script",
+                "img",
+                "iframe",
+                "source",
+                "video",
+                "audio",
+                "embed",
+                "object",
+                "track",
+                "input",
+            ):
                 self.assets.append((f"{tag} {attr}", a[attr]))
         if a.get("srcset"):
             for candidate in a["srcset"].split(","):
@@ -119,10 +128,7 @@ def test_build_log_has_no_warnings(built_site: Path) -> None:
     # --strict already fails on mkdocs warnings; this also catches warnings that plugins
     # only log (and keeps the log readable). The kernel's own transport notice is not ours.
     log = (built_site / ".build.log").read_text(encoding="utf-8")
-    warnings = [
-        line for line in log.splitlines()
-        if re.match(r"^(WARNING|ERROR)\b", line.strip())
-    ]
+    warnings = [line for line in log.splitlines() if re.match(r"^(WARNING|ERROR)\b", line.strip())]
     assert not warnings, "\n".join(warnings)
 
 
@@ -172,12 +178,18 @@ def test_no_asset_from_another_host(built_site: Path) -> None:
         rel = html.relative_to(built_site)
         remote += [f"{rel}: {what}={url}" for what, url in page.assets if is_external(url)]
         for text in page.inline:
-            remote += [f"{rel}: inline code: {m.group(0)}..." for p in _REMOTE_IN_CODE
-                       for m in p.finditer(text)]
+            remote += [
+                f"{rel}: inline code: {m.group(0)}..."
+                for p in _REMOTE_IN_CODE
+                for m in p.finditer(text)
+            ]
     for css in sorted(built_site.rglob("*.css")):
         text = css.read_text(encoding="utf-8", errors="replace")
-        remote += [f"{css.relative_to(built_site)}: {m.group(0)}..." for p in _REMOTE_IN_CODE
-                   for m in p.finditer(text)]
+        remote += [
+            f"{css.relative_to(built_site)}: {m.group(0)}..."
+            for p in _REMOTE_IN_CODE
+            for m in p.finditer(text)
+        ]
     assert not remote, "assets from other hosts:\n" + "\n".join(sorted(set(remote))[:50])
 
 
@@ -242,8 +254,9 @@ def test_notebook_page_hides_tagged_cells(built_site: Path, nav_notebook: str) -
     # shown (mkdocs-jupyter wraps each shown code cell once in an id-less jp-CodeCell div).
     text = page_html_path(built_site, nav_notebook).read_text(encoding="utf-8")
     cells = jupytext.read(DOCS / nav_notebook).cells
-    shown = [c for c in cells
-             if c.cell_type == "code" and "hide-cell" not in c.metadata.get("tags", [])]
+    shown = [
+        c for c in cells if c.cell_type == "code" and "hide-cell" not in c.metadata.get("tags", [])
+    ]
     rendered = re.findall(r'<div class="jp-Cell jp-CodeCell[^"]*">', text)
     assert len(rendered) == len(shown)
     hide_input = [c for c in shown if "hide-input" in c.metadata.get("tags", [])]
@@ -262,14 +275,20 @@ def test_notebook_figures_have_alt_text(built_site: Path, nav_notebook: str) -> 
     )
 
 
-def test_notebook_cells_with_alt_text_draw_their_figure(built_site: Path, nav_notebook: str) -> None:
+def test_notebook_cells_with_alt_text_draw_their_figure(
+    built_site: Path, nav_notebook: str
+) -> None:
     # A cell whose header carries alt="..." must show a figure with that text: this fails if
     # figures vanish from the pages (a kernel without the inline backend draws nothing).
     alts = parse(page_html_path(built_site, nav_notebook)).images_alt
     cells = jupytext.read(DOCS / nav_notebook).cells
-    wanted = [c.metadata["alt"] for c in cells
-              if c.cell_type == "code" and c.metadata.get("alt")
-              and "hide-cell" not in c.metadata.get("tags", [])]
+    wanted = [
+        c.metadata["alt"]
+        for c in cells
+        if c.cell_type == "code"
+        and c.metadata.get("alt")
+        and "hide-cell" not in c.metadata.get("tags", [])
+    ]
     for alt in wanted:
         assert alt in alts, f"no figure with alt={alt!r} on {nav_notebook}"
 

@@ -19,6 +19,7 @@ What they do, and why (see /work/shared/design/TOOLING.md):
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -139,7 +140,7 @@ def _add_alt_text(html: str, page: Any, config: Any) -> str:
     cells = iter(_rendered_code_cells(page, config))
     starts = [m.start() for m in _CELL_START.finditer(html)] + [len(html)]
     pieces = [html[: starts[0]]]
-    for begin, end in zip(starts, starts[1:]):
+    for begin, end in itertools.pairwise(starts):
         chunk = html[begin:end]
         if chunk.startswith('<div class="jp-Cell jp-CodeCell'):
             cell = next(cells, None)
