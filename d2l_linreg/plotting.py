@@ -270,8 +270,12 @@ def plot_gradient_noise(table: Any) -> Figure:
     ax.legend()
     axes[1].semilogx(B, table.cosine, "o-", color=COLORS[2])
     axes[1].set(ylabel="cosine(g_B, g)", title="direction of the step")
-    axes[2].loglog(B, table.seconds_per_update, "o-", color=COLORS[3])
-    axes[2].set(ylabel="seconds per update", title="cost of one update")
+    ax = axes[2]
+    ax.loglog(B, table.seconds_per_update, "o-", color=COLORS[3], label="measured (median)")
+    t0 = table.seconds_per_update[0] / B[0]
+    ax.loglog(B, [t0 * b for b in B], ":", color="black", label="∝ |B| (examples touched)")
+    ax.set(ylabel="seconds per update", title="cost of one update")
+    ax.legend()
     for ax in axes:
         ax.set_xlabel("batch size |B| (examples per update)")
     return fig
