@@ -112,7 +112,7 @@ assert f"{0.01**2:.4f}" == "0.0001"
 # %%
 import d2l_linreg as d2l
 
-features, labels = d2l.synthetic_data([2.0, -3.4], 4.2, 1000, noise=0.01, seed=0)
+features, labels = d2l.synthetic_data([2.0, -3.4], 4.2, n, noise=0.01, seed=0)
 print(torch.equal(features, X), torch.equal(labels, y))
 
 # %% tags=["hide-cell"]
@@ -133,7 +133,8 @@ print(net, loss_fn, optimizer, sep="\n")
 
 # %%
 loader = d2l.InMemoryLoader(features, labels, batch_size=32, seed=0)
-history = d2l.train(net, loss_fn, optimizer, loader, num_epochs=5, callbacks=[d2l.PrintLoss()])
+history = d2l.train(net, loss_fn, optimizer, loader, num_epochs=5,
+                    callbacks=[d2l.PrintLoss()])
 print("learned weight:", net.weight.data)
 print("learned bias:", net.bias.data)
 
@@ -191,9 +192,11 @@ assert torch.equal(package_run(), package_run())
 # Solution 2: the same call trains the MLP, but on linear data it fits worse than the linear model
 # in the same five epochs: it must learn with 64 ReLU units what one linear layer states exactly.
 mlp_net = d2l.mlp(2, hidden=64, depth=1, seed=0)
-mlp_history = d2l.train(mlp_net, nn.MSELoss(), torch.optim.SGD(mlp_net.parameters(), lr=0.03),
+mlp_optimizer = torch.optim.SGD(mlp_net.parameters(), lr=0.03)
+mlp_history = d2l.train(mlp_net, nn.MSELoss(), mlp_optimizer,
                         (features, labels), num_epochs=5, seed=0)
-print(f"linear model: {history.train_loss[-1]:.6f}, MLP: {mlp_history.train_loss[-1]:.6f}")
+print(f"final loss: linear model {history.train_loss[-1]:.6f},"
+      f" MLP {mlp_history.train_loss[-1]:.6f}")
 
 # %% tags=["hide-cell"]
 assert mlp_history.train_loss[-1] > 10 * history.train_loss[-1]

@@ -41,8 +41,8 @@ def show(fn):
     """Print the source of a package function, without its docstring."""
     lines, _ = inspect.getsourcelines(fn)
     first = ast.parse(textwrap.dedent("".join(lines))).body[0].body[0]
-    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):  # a docstring
-        lines = lines[: first.lineno - 1] + lines[first.end_lineno :]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        lines = lines[: first.lineno - 1] + lines[first.end_lineno :]  # drop it
     print(textwrap.dedent("".join(lines)))
 
 
@@ -71,7 +71,7 @@ show(d2l.data_iter)
 
 # %%
 batch_sizes = [len(y) for X, y in d2l.data_iter(32, features, labels, seed=0)]
-print(len(batch_sizes), "batches; the first has", batch_sizes[0], "examples, the last", batch_sizes[-1])
+print(len(batch_sizes), "batches; sizes", batch_sizes[:2], "...", batch_sizes[-2:])
 X, y = next(d2l.data_iter(4, features, labels, seed=0))
 print(X, y, sep="\n")
 
@@ -166,9 +166,10 @@ w, b = model.w, model.b
 
 for epoch in range(num_epochs):
     for X, y in d2l.data_iter(batch_size, features, labels, seed=epoch):
-        l = d2l.squared_loss(d2l.linreg(X, w, b), y)  # (|B|, 1) per-example losses
-        l.sum().backward()                             # w.grad, b.grad: gradients of the sum
-        d2l.sgd([w, b], lr, len(y))                    # p -= lr * p.grad / |B|; zero the grads
+        y_hat = d2l.linreg(X, w, b)       # (|B|, 1) predictions
+        l = d2l.squared_loss(y_hat, y)    # (|B|, 1) per-example losses
+        l.sum().backward()                # w.grad, b.grad: gradients of the sum
+        d2l.sgd([w, b], lr, len(y))       # p -= lr * p.grad / |B|; zero grads
     with torch.no_grad():
         train_l = d2l.squared_loss(d2l.linreg(features, w, b), labels)
     print(f"epoch {epoch + 1}, loss {float(train_l.mean()):f}")
@@ -216,7 +217,8 @@ show(d2l.SGDScratch.step)
 model = d2l.LinearRegressionScratch(2, seed=0)
 optimizer = d2l.SGDScratch(model.params, lr=0.06)
 history = d2l.train(model, d2l.squared_loss, optimizer, (features, labels),
-                    num_epochs=5, batch_size=32, seed=0, callbacks=[d2l.PrintLoss()])
+                    num_epochs=5, batch_size=32, seed=0,
+                    callbacks=[d2l.PrintLoss()])
 w_err = float((model.w.detach().reshape(-1) - true_w).abs().max())
 b_err = float((model.b.detach() - true_b).abs().max())
 print(f"max|w - w*| = {w_err:.4f}, |b - b*| = {b_err:.4f}")
@@ -235,7 +237,7 @@ assert w_err < 0.01 and b_err < 0.01, (w_err, b_err)
 
 
 class SameOrderAsLoop:
-    """Epoch k yields d2l.data_iter(32, features, labels, seed=k), like the written-out loop."""
+    """Epoch k yields data_iter(32, features, labels, seed=k), like the loop above."""
 
     def __init__(self):
         self.epoch = 0
@@ -246,8 +248,8 @@ class SameOrderAsLoop:
 
 
 replay = d2l.LinearRegressionScratch(2, seed=0)
-d2l.train(replay, d2l.squared_loss, d2l.SGDScratch(replay.params, lr=0.06), SameOrderAsLoop(),
-          num_epochs=5)
+d2l.train(replay, d2l.squared_loss, d2l.SGDScratch(replay.params, lr=0.06),
+          SameOrderAsLoop(), num_epochs=5)
 # Same batches, same start: mean loss + SGDScratch and summed loss + sgd differ only in where the
 # division by |B| happens, which float32 rounding can change in the last bit of a step.
 assert (replay.w.detach() - explicit_w).abs().max() <= 1e-6
@@ -259,7 +261,7 @@ assert (replay.b.detach() - explicit_b).abs().max() <= 1e-6
 # floor $\frac12 \sigma^2$:
 
 # %% alt="Two panels, both with a logarithmic loss axis. Left: the minibatch loss of each of the 160 steps falls steadily for about three epochs, then fluctuates around a low floor. Right: the mean training loss per epoch falls, then levels off over the last two epochs."
-fig = plot_loss_curves(history, title="From scratch: squared loss with the ½, lr = 0.06")
+fig = plot_loss_curves(history, title="From scratch: ½-loss, lr 0.06")
 fig
 
 # %% tags=["hide-cell"]
@@ -279,7 +281,8 @@ assert abs(history.train_loss[4] / (0.01**2 / 2) - 1) < 0.2  # "at the noise flo
 
 # %%
 slow = d2l.LinearRegressionScratch(2, seed=0)
-d2l.train(slow, d2l.squared_loss, d2l.SGDScratch(slow.params, lr=0.03), (features, labels),
+optimizer = d2l.SGDScratch(slow.params, lr=0.03)
+d2l.train(slow, d2l.squared_loss, optimizer, (features, labels),
           num_epochs=5, batch_size=32, seed=0)
 slow_w_err = float((slow.w.detach().reshape(-1) - true_w).abs().max())
 slow_b_err = float((slow.b.detach() - true_b).abs().max())
@@ -304,8 +307,9 @@ assert slow_w_err > 0.01 and slow_b_err > 0.01, (slow_w_err, slow_b_err)
 # %%
 # Solution 1: five exact steps of size 0.06 barely leave the starting point.
 full = d2l.LinearRegressionScratch(2, seed=0)
-full_history = d2l.train(full, d2l.squared_loss, d2l.SGDScratch(full.params, lr=0.06),
-                         (features, labels), num_epochs=5, batch_size=1000, seed=0)
+optimizer = d2l.SGDScratch(full.params, lr=0.06)
+full_history = d2l.train(full, d2l.squared_loss, optimizer, (features, labels),
+                         num_epochs=5, batch_size=1000, seed=0)
 full_w_err = float((full.w.detach().reshape(-1) - true_w).abs().max())
 print(f"{len(full_history.step_loss)} steps, max|w - w*| = {full_w_err:.2f}")
 
@@ -321,15 +325,15 @@ assert len(full_history.step_loss) == 5 and full_w_err > 1
 
 # %%
 # Solution 2: the curvature of the loss is the matrix X^T X / n, close to the identity here.
-print("eigenvalues of X^T X / n:", torch.linalg.eigvalsh(features.T @ features / 1000))
+curvature = torch.linalg.eigvalsh(features.T @ features / 1000)  # (d,)
+print("eigenvalues of X^T X / n:", curvature)
 for rate in [1.0, 1.5, 2.5]:
     m = d2l.LinearRegressionScratch(2, seed=0)
-    h = d2l.train(m, d2l.squared_loss, d2l.SGDScratch(m.params, lr=rate), (features, labels),
-                  num_epochs=5, batch_size=32, seed=0)
-    print(f"lr = {rate}: diverged = {h.diverged}, last loss = {h.step_loss[-1]:.2g}")
+    h = d2l.train(m, d2l.squared_loss, d2l.SGDScratch(m.params, lr=rate),
+                  (features, labels), num_epochs=5, batch_size=32, seed=0)
+    print(f"lr {rate}: diverged {h.diverged}, last loss {h.step_loss[-1]:.2g}")
 
 # %% tags=["hide-cell"]
-curvature = torch.linalg.eigvalsh(features.T @ features / 1000)
 assert (curvature - 1).abs().max() < 0.15  # "close to the identity"
 
 # %% [markdown]
