@@ -63,29 +63,38 @@ def sigma2_mle(y_hat: Any, y: Any) -> float:
 
 @dataclass(frozen=True)
 class GaussianFit:
-    """Result of :func:`fit_gaussian_mle`: ``w`` (d, 1), ``b`` (1,), ``sigma``, final mean NLL."""
+    """Result of :func:`fit_gaussian_mle`: ``w`` (d, 1), ``b`` (1,), ``sigma``, final mean NLL,
+    and ``sigma_path``, the value of ``σ`` before each step (how the noise estimate evolved)."""
 
     w: torch.Tensor
     b: torch.Tensor
     sigma: float
     nll: float
-    num_steps: int
+    sigma_path: list[float]
 
 
-def fit_gaussian_mle(X: Any, y: Any, *, lr: float = 0.1, num_steps: int = 500) -> GaussianFit:
+def fit_gaussian_mle(
+    X: Any, y: Any, *, lr: float = 0.1, num_steps: int = 500, tol: float = 1e-6
+) -> GaussianFit:
     """Maximize the Gaussian likelihood over ``(w, b, log σ)`` by full-batch gradient descent.
 
     Runs in float64, starting from ``w = 0``, ``b = 0`` and ``σ² = mean(y²)`` (the maximum-
     likelihood ``σ`` of that start), with autograd on the mean :func:`gaussian_nll`.
     The NLL's curvature in ``(w, b)`` is ``λ_max / σ²``, with ``λ_max`` the largest eigenvalue of
     ``[X 1]ᵀ [X 1] / n``; ``lr`` must stay below ``2 σ² / λ_max`` or the iterates oscillate (and
-    ``σ`` grows to absorb the oscillation) — so a small noise level needs a small ``lr``.
+    ``σ`` grows to absorb the oscillation) — so a small noise level needs a small ``lr``, and
+    then many steps while ``σ`` is still large.
 
     Args:
         X: features (n, d). y: targets (n, 1). lr: step size. num_steps: number of steps.
+        tol: the largest gradient entry allowed at the end.
 
     Returns:
         A :class:`GaussianFit`.
+
+    Raises:
+        ValueError: bad input; the iterates diverged; or they did not converge (a gradient
+            entry above ``tol`` after ``num_steps``) — never a silently wrong fit.
 
     Example:
         >>> X = torch.tensor([[0.0], [1.0], [2.0], [3.0]])
@@ -96,20 +105,32 @@ def fit_gaussian_mle(X: Any, y: Any, *, lr: float = 0.1, num_steps: int = 500) -
     X, y = _checks.design_and_target(X, y)
     lr = _checks.positive_float("lr", lr, 0.1)
     _checks.positive_int("num_steps", num_steps, 500)
+    tol = _checks.positive_float("tol", tol, 1e-6)
     X, y = X.double(), y.double()
     w = torch.zeros(X.shape[1], 1, dtype=torch.float64, requires_grad=True)
     b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     log_sigma = (0.5 * (y**2).mean().clamp_min(1e-12).log()).reshape(1).requires_grad_()
-    for _ in range(num_steps):
+    params, path = (w, b, log_sigma), []
+    for step in range(num_steps + 1):
         nll = gaussian_nll(X @ w + b, y, log_sigma).mean()  # (n, d) @ (d, 1) -> (n, 1)
-        grads = torch.autograd.grad(nll, [w, b, log_sigma])
+        grads = torch.autograd.grad(nll, params)
+        if step == num_steps or not bool(torch.isfinite(nll)):
+            break
+        path.append(float(log_sigma.detach().exp()))
         with torch.no_grad():
-            for p, g in zip((w, b, log_sigma), grads, strict=True):
+            for p, g in zip(params, grads, strict=True):
                 p -= lr * g
-    if not bool(torch.isfinite(log_sigma).all() and torch.isfinite(w).all()):
+    if not bool(torch.isfinite(nll)):
         raise ValueError(
             f"gradient descent diverged with lr={lr}; use a smaller lr, e.g. lr={lr / 10}"
         )
-    with torch.no_grad():
-        nll = float(gaussian_nll(X @ w + b, y, log_sigma).mean())
-    return GaussianFit(w.detach(), b.detach(), float(log_sigma.detach().exp()), nll, num_steps)
+    largest = max(float(g.abs().max()) for g in grads)
+    if largest > tol:
+        raise ValueError(
+            f"gradient descent did not converge in {num_steps} steps with lr={lr} (largest "
+            f"gradient {largest:.1e} > tol={tol}); the NLL's curvature grows as 1/σ², so a small "
+            f"noise level needs a smaller lr and more steps, or fit the squared loss and take "
+            f"σ² = mean squared residual"
+        )
+    sigma = float(log_sigma.detach().exp())
+    return GaussianFit(w.detach(), b.detach(), sigma, float(nll.detach()), path)

@@ -68,6 +68,25 @@ def test_mean_squared_residual_minimizes_the_nll_over_sigma() -> None:
     assert mean_nll(s2) == pytest.approx(0.5 * math.log(2 * math.pi * s2) + 0.5, rel=1e-12)
 
 
+def test_small_noise_with_a_large_step_fails_loudly_not_silently() -> None:
+    # σ = 0.05: the curvature in w reaches ~1/σ² = 400, so lr = 0.1 cannot settle (needs < 0.005).
+    X, y = synthetic_data([2.0, -3.4], 4.2, 1000, noise=0.05, seed=0)
+    with pytest.raises(
+        ValueError,
+        match=r"did not converge in 500 steps with lr=0.1 \(largest gradient .* > tol=1e-06\)",
+    ):
+        fit_gaussian_mle(X, y)
+
+
+def test_sigma_path_starts_at_the_rms_target_and_shrinks_to_the_fit() -> None:
+    X, y = synthetic_data([2.0, -3.4], 4.2, 500, noise=0.5, seed=0)
+    fit = fit_gaussian_mle(X, y)
+    assert len(fit.sigma_path) == 500
+    assert fit.sigma_path[0] == pytest.approx(float((y.double() ** 2).mean().sqrt()), rel=1e-12)
+    assert fit.sigma_path[-1] == pytest.approx(fit.sigma, rel=1e-9)
+    assert fit.nll == pytest.approx(0.5 * math.log(2 * math.pi * fit.sigma**2) + 0.5, rel=1e-10)
+
+
 def test_too_large_a_step_is_reported() -> None:
     X, y = synthetic_data([2.0, -3.4], 4.2, 100, noise=0.5, seed=0)
     with pytest.raises(
