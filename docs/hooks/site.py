@@ -13,6 +13,9 @@ What they do, and why (see /work/shared/design/TOOLING.md):
 * Figures in notebooks get alt text from their cell's `alt` metadata, written in the
   jupytext cell header: `# %% alt="Loss against epoch: it falls from 8.4 to 0.0001"`
   (nbconvert would otherwise write "No description has been provided for this image").
+* A notebook page's table of contents is rebuilt from the headings of its HTML: mkdocs-jupyter
+  builds it from a Markdown export that drops inline code, so a heading such as
+  "The loop through `d2l.train`" got a TOC link to an id that does not exist.
 * Next to each notebook's `.py` source (copied by `include_source`), an outputs-free
   `.ipynb` twin is written with jupytext, so readers can download either.
 """
@@ -29,6 +32,7 @@ from typing import Any
 
 import jupytext
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
 log = logging.getLogger("mkdocs.hooks.d2l_linreg")
 
@@ -151,11 +155,32 @@ def _add_alt_text(html: str, page: Any, config: Any) -> str:
     return "".join(pieces)
 
 
+_HEADING = re.compile(r'<h([1-6])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def toc_tokens(html: str) -> list[dict[str, Any]]:
+    """Nested TOC tokens (as the Markdown toc extension makes them) from HTML headings."""
+    root: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    for match in _HEADING.finditer(html):
+        level = int(match.group(1))
+        name = _TAG.sub("", _ANCHOR_LINK.sub("", match.group(3))).strip()
+        token = {"level": level, "id": match.group(2), "name": name, "children": []}
+        while stack and stack[-1]["level"] >= level:
+            stack.pop()
+        (stack[-1]["children"] if stack else root).append(token)
+        stack.append(token)
+    return root
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     if not is_notebook_page(page):
         return html
     for pattern in _NBCONVERT_SCRIPTS:
         html = pattern.sub("", html)
+    page.toc = get_toc(toc_tokens(html))
     return _add_alt_text(html, page, config)
 
 
