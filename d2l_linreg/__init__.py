@@ -8,6 +8,14 @@ The public names live in small modules (one concept each) and are re-exported he
 (torch.Size([1000, 2]), torch.Size([1000, 1]))
 """
 
+from d2l_linreg.baselines import (
+    compare_with_mlp,
+    diabetes_report,
+    load_diabetes,
+    regression_problem,
+    rmse,
+    three_way_split,
+)
 from d2l_linreg.bias import (
     add_constant_feature,
     split_bias,
@@ -43,6 +51,13 @@ from d2l_linreg.gradients import (
 )
 from d2l_linreg.likelihood import GaussianFit, fit_gaussian_mle, gaussian_nll, sigma2_mle
 from d2l_linreg.noise import GradientNoise, gradient_noise
+from d2l_linreg.pitfalls import (
+    ParameterPath,
+    SkipZeroGrad,
+    summed_squared_loss,
+    twice_averaged_squared_loss,
+)
+from d2l_linreg.pitfalls_data import max_stable_lr, steps_to_tolerance
 from d2l_linreg.plotting import (
     plot_gradient_noise,
     plot_loss_contours,
@@ -69,15 +84,19 @@ __all__ = [
     "LinearRegressionManual",
     "LinearRegressionScratch",
     "NistDataset",
+    "ParameterPath",
     "PrintLoss",
     "ProgressBar",
     "RankDeficientError",
     "SGDScratch",
+    "SkipZeroGrad",
     "Standardizer",
     "add_constant_feature",
+    "compare_with_mlp",
     "concise_setup",
     "condition_number",
     "data_iter",
+    "diabetes_report",
     "diagnose",
     "evaluate",
     "example_gradients",
@@ -89,9 +108,11 @@ __all__ = [
     "linreg",
     "load_array",
     "load_csv",
+    "load_diabetes",
     "load_nist",
     "lre",
     "manual_squared_loss",
+    "max_stable_lr",
     "minibatch_gradients",
     "mlp",
     "mse_equivalent_lr",
@@ -101,16 +122,22 @@ __all__ = [
     "plot_loss_curves",
     "plot_residuals",
     "polynomial_features",
+    "regression_problem",
     "residual_case",
     "residuals",
+    "rmse",
     "sgd",
     "sgd_update",
     "sigma2_mle",
     "split_bias",
     "squared_loss",
+    "steps_to_tolerance",
+    "summed_squared_loss",
     "synthetic_data",
+    "three_way_split",
     "train",
     "train_val_split",
+    "twice_averaged_squared_loss",
     "weight_decay_groups",
     "weight_decay_solution",
 ]
