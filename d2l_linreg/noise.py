@@ -146,9 +146,9 @@ def gradient_noise(
         rel, cos, sec = [], [], []
         for idx in _batch_indices(n, B, num_draws, gen):
             start = time.perf_counter()
-            g_B = minibatch_gradients(X[idx], y[idx], w, b)
+            grads_B = minibatch_gradients(X[idx], y[idx], w, b)
             sec.append(time.perf_counter() - start)
-            g_B = _flat(*g_B)
+            g_B = _flat(*grads_B)
             rel.append(float((g_B - g).norm()) / g_norm)
             cos.append(float(g_B @ g) / max(float(g_B.norm()) * g_norm, 1e-300))
         fpc = (n - B) / (n - 1) if n > 1 else 0.0

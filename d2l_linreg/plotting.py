@@ -212,11 +212,13 @@ def plot_loss_contours(
             raise ValueError("y is required when loss is the data X; pass plot_loss_contours(X, y)")
         fn, w_star = _data_loss(loss, y)
         anchor = w_star if path_t is None else torch.cat([path_t, w_star])
-    if bounds is None and anchor is None:
-        raise ValueError(
-            "bounds are required for a callable loss without a path; pass bounds=(-1, 1, -1, 1)"
-        )
-    x0, x1, y0, y1 = bounds if bounds is not None else _grid_bounds(anchor)
+    if bounds is None:
+        if anchor is None:
+            raise ValueError(
+                "bounds are required for a callable loss without a path; pass bounds=(-1, 1, -1, 1)"
+            )
+        bounds = _grid_bounds(anchor)
+    x0, x1, y0, y1 = bounds
     W1, W2 = torch.meshgrid(
         torch.linspace(x0, x1, num, dtype=torch.float64),
         torch.linspace(y0, y1, num, dtype=torch.float64),
