@@ -128,15 +128,21 @@ def subset_search(
         [torch.randperm(d, generator=gen)[:subset_size] for _ in range(num_configs)]
     )  # (K, k)
 
-    def design(X: torch.Tensor) -> torch.Tensor:
-        return _design(X[:, subsets].permute(1, 0, 2))  # (n, K, k) -> (K, n, k + 1)
-
     X_tr, y_tr = problem.train
-    sol = torch.linalg.lstsq(design(X_tr), y_tr.expand(num_configs, -1, -1)).solution  # (K, k+1, 1)
+    A_tr = _design(X_tr[:, subsets].permute(1, 0, 2))  # (n, K, k) -> (K, n, k + 1)
+    theta = torch.linalg.lstsq(A_tr, y_tr.expand(num_configs, -1, -1)).solution  # (K, k + 1, 1)
+    columns = torch.cat([subsets, torch.full((num_configs, 1), d)], dim=1)  # (K, k + 1); d = ones
 
     def loss(part: Batch) -> torch.Tensor:
-        r = design(part[0]) @ sol - part[1]  # (K, n, k + 1) @ (K, k + 1, 1) -> (K, n, 1)
-        return (r**2).mean(dim=(1, 2)) / 2  # (K,)
+        # ½ mean (A θ - y)² = ½ (θᵀ G θ - 2 θᵀ c + mean y²) with G = AᵀA / n, c = Aᵀy / n:
+        # one (d + 1)² Gram matrix per part instead of a (K, n, k + 1) design per part.
+        X, y = part
+        A = _design(X)  # (n, d + 1)
+        G, c = A.T @ A / len(X), A.T @ y / len(X)  # (d + 1, d + 1), (d + 1, 1)
+        G_sub = G[columns[:, :, None], columns[:, None, :]]  # (K, k + 1, k + 1)
+        quad = (theta.mT @ G_sub @ theta).reshape(-1)  # (K,)
+        lin = (theta.mT @ c[columns]).reshape(-1)  # (K, 1, k + 1) @ (K, k + 1, 1) -> (K,)
+        return (quad - 2 * lin + (y**2).mean()) / 2
 
     return SubsetSearch(subsets, loss(problem.val), loss(problem.test))
 
