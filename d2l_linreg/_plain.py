@@ -58,11 +58,14 @@ def _cholesky(X: torch.Tensor, y: torch.Tensor, fi: bool) -> tuple[torch.Tensor,
 
 
 def _qr(X: torch.Tensor, y: torch.Tensor, fi: bool) -> tuple[torch.Tensor, float]:
-    Q, R = torch.linalg.qr(design(X, fi))  # (n, p), (p, p)
+    H, tau = torch.geqrf(design(X, fi))  # Householder QR, Q kept as reflectors: A = Q R
+    p = H.shape[1]
+    R = H[:p].triu()  # (p, p)
     cond = svd_condition(R)
     if cond * max(X.shape) * torch.finfo(X.dtype).eps > 1e-2:
         scaled_qr(X, fi)  # raises RankDeficientError if the columns are really dependent
-    x = torch.linalg.solve_triangular(R, Q.T @ y.unsqueeze(1), upper=True).squeeze(1)
+    qty = torch.ormqr(H, tau, y.unsqueeze(1), left=True, transpose=True)[:p]  # (p, 1) = Qᵀy
+    x = torch.linalg.solve_triangular(R, qty, upper=True).squeeze(1)
     return x, cond
 
 

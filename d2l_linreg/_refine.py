@@ -90,8 +90,19 @@ class ScaledQR:
     s: torch.Tensor  # (d,) column scales
     s0: float  # scale of the column of ones
     fit_intercept: bool
-    Q: torch.Tensor  # (n, p)
+    H: torch.Tensor  # (n, p) Householder reflectors below the diagonal (LAPACK's geqrf)
+    tau: torch.Tensor  # (p,) their scalar factors
     R: torch.Tensor  # (p, p)
+
+    def qt(self, f: torch.Tensor) -> torch.Tensor:
+        """``Qᵀ f`` for the thin ``Q`` (n, p): (n,) -> (p,), without ever forming ``Q``."""
+        out = torch.ormqr(self.H, self.tau, f.unsqueeze(1), left=True, transpose=True)
+        return out[: self.R.shape[0], 0]
+
+    def q(self, v: torch.Tensor) -> torch.Tensor:
+        """``Q v``: (p,) -> (n,)."""
+        padded = torch.cat([v, v.new_zeros(self.H.shape[0] - v.shape[0])]).unsqueeze(1)
+        return torch.ormqr(self.H, self.tau, padded, left=True, transpose=False)[:, 0]
 
     def M(self) -> torch.Tensor:
         M = torch.diag(self.s)
@@ -116,9 +127,9 @@ class ScaledQR:
         else:
             h = g / self.s
         u = torch.linalg.solve_triangular(self.R.T, h.unsqueeze(1), upper=False)  # (p, 1)
-        v = self.Q.T @ f.unsqueeze(1) - u  # (p, n) @ (n, 1) -> (p, 1)
-        dz = torch.linalg.solve_triangular(self.R, v, upper=True).squeeze(1)
-        return f - (self.Q @ v).squeeze(1), self.to_raw(dz)
+        v = self.qt(f) - u.squeeze(1)  # (p,)
+        dz = torch.linalg.solve_triangular(self.R, v.unsqueeze(1), upper=True).squeeze(1)
+        return f - self.q(v), self.to_raw(dz)
 
 
 def _describe_columns(idx: list[int]) -> str:
@@ -173,9 +184,10 @@ def scaled_qr(X: torch.Tensor, fit_intercept: bool) -> ScaledQR:
     C = Xc / s  # (n, d)
     if fit_intercept:
         C = torch.cat([torch.full_like(X[:, :1], 1.0 / s0), C], 1)
-    Q, R = torch.linalg.qr(C)
+    H, tau = torch.geqrf(C)
+    R = H[: C.shape[1]].triu()
     _check_rank(R, n, fit_intercept)
-    return ScaledQR(m, s, s0, fit_intercept, Q, R)
+    return ScaledQR(m, s, s0, fit_intercept, H, tau, R)
 
 
 def raw_condition(sc: ScaledQR) -> float:

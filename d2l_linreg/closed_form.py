@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 METHODS = ("auto", "normal", "cholesky", "qr", "lstsq", "svd")
-_SMALL = 2**22  # n·p² below this: QR + refinement costs milliseconds, so always use it
+_SMALL = 2**16  # n·p² up to this: QR + refinement takes a few ms, so always use it
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def test_agrees_with_sklearn_on_well_conditioned_problems(method, seed):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_fast_path_on_large_problems_agrees_with_sklearn(seed, fit_intercept):
-    X, y = problem(20_000, 20, seed)  # n·p² = 8.8e6 > cf._SMALL: auto tries Cholesky first
+    X, y = problem(20_000, 20, seed)  # n·p² = 8.8e6 > _SMALL: auto tries Cholesky first
     res = fit_least_squares(X, y, fit_intercept=fit_intercept)
     w, b = sklearn_fit(X, y, fit_intercept)
     assert res.method == "cholesky+refine"
