@@ -78,7 +78,7 @@ def _as_float(name: str, value: Any, dtype: torch.dtype) -> torch.Tensor:
             f"{name} must be a tensor, array or list of numbers (got {shown} that is a "
             f"{type(value).__name__}); convert text and missing values to numbers first"
         )
-    return t.to(dtype)
+    return t.detach().to(dtype)  # a closed-form solve is not part of an autograd graph
 
 
 def _check_finite(name: str, t: torch.Tensor) -> None:
@@ -173,7 +173,8 @@ def fit_least_squares(
 
     Warns:
         IllConditionedWarning: ``"normal"``/``"cholesky"`` when ``cond(XᵀX)`` exceeds
-            ``eps^(-1/2)``, i.e. more than half of the digits may be lost.
+            ``eps^(-1/2)``, i.e. more than half of the digits may be lost; ``"auto"`` when
+            iterative refinement does not converge (columns dependent to nearly working precision).
 
     Example:
         >>> X = [[1, 1], [1, 2], [2, 2], [2, 3]]   # y = 1·x0 + 2·x1 + 3
@@ -184,7 +185,6 @@ def fit_least_squares(
     X, y = _check_inputs(X, y, fit_intercept, method, dtype)
     p = X.shape[1] + int(fit_intercept)
     used = "lstsq" if method == "svd" else method
-    residuals = None
     if used == "auto":
         fast = cholesky_refine(X, y, fit_intercept) if X.shape[0] * p * p > _SMALL else None
         used = "qr+refine" if fast is None else "cholesky+refine"

@@ -98,6 +98,7 @@ def test_result_fields():
     )
     with pytest.raises(AttributeError):
         res.b = 1.0  # frozen
+    assert not fit_least_squares(X.requires_grad_(), y).w.requires_grad
 
 
 def test_float32_is_respected_and_close():
