@@ -9,12 +9,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from torch import nn
 
 from d2l_linreg import concise, data, gradients, scratch
+from d2l_linreg.closed_form import (
+    METHODS,
+    RankDeficientError,
+    fit_least_squares,
+    polynomial_features,
+)
 from d2l_linreg.train import Callback, History, PrintLoss, ProgressBar, train
 
 IMPLS = ("concise", "scratch", "manual")
@@ -57,7 +64,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--degree", type=int, default=1, help="expand a single predictor x into x, x², ..., x^K"
     )
     s.add_argument("--no-intercept", action="store_true")
-    s.add_argument("--method", default="auto")
+    s.add_argument("--method", choices=METHODS, default="auto")
     s.add_argument("--json", action="store_true")
 
     sub.add_parser("worked-examples", help="print both worked examples step by step")
@@ -147,8 +154,6 @@ def _cmd_train(args: argparse.Namespace) -> None:
 
 
 def _cmd_solve(args: argparse.Namespace) -> None:
-    from d2l_linreg.closed_form import fit_least_squares, polynomial_features
-
     if args.degree < 1:
         raise UsageError(
             f"--degree must be a positive integer (got {args.degree}); use e.g. --degree 2"
@@ -162,7 +167,17 @@ def _cmd_solve(args: argparse.Namespace) -> None:
             )
         X = polynomial_features(X[:, 0], args.degree)
         names = [names[0]] + [f"{names[0]}^{k}" for k in range(2, args.degree + 1)]
-    result = fit_least_squares(X, y, fit_intercept=not args.no_intercept, method=args.method)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = fit_least_squares(
+                X, y, fit_intercept=not args.no_intercept, method=args.method
+            )
+        except RankDeficientError as exc:
+            named = " and ".join(repr(names[i]) for i in exc.columns if i < len(names))
+            raise UsageError(f"{args.file}: columns {named} are linearly dependent; {exc}") from exc
+    for warning in caught:  # one line each, like errors: "warning: ..."
+        print(f"warning: {' '.join(str(warning.message).split())}", file=sys.stderr)
     w = result.w.tolist()
     if args.json:
         print(

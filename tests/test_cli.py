@@ -29,7 +29,12 @@ def test_train_json_recovers_parameters_with_every_impl(capsys):
     # the ½-loss paths use 2 × lr, so all three take the same steps (float32 rounding only)
     for impl in ("scratch", "manual"):
         assert results[impl]["lr"] == 2 * results["concise"]["lr"]
-        assert max(abs(a - b) for a, b in zip(results[impl]["w"], results["concise"]["w"], strict=True)) < 1e-5
+        assert (
+            max(
+                abs(a - b) for a, b in zip(results[impl]["w"], results["concise"]["w"], strict=True)
+            )
+            < 1e-5
+        )
 
 
 def test_train_text_output_has_one_loss_line_per_epoch(capsys):
@@ -92,3 +97,75 @@ def test_module_entry_point_exit_status():
     assert bad.stderr.splitlines() == [
         "error: --batch-size must be a positive integer (got 0); use e.g. --batch-size 32"
     ]
+
+
+def _nist_csv(tmp_path, name):
+    from importlib.resources import files
+
+    path = tmp_path / f"{name}.csv"
+    path.write_text(files("d2l_linreg").joinpath(f"data_files/nist/{name}.csv").read_text())
+    return path
+
+
+def test_solve_json_matches_nist_certified_values(capsys, tmp_path):
+    import d2l_linreg as d2l
+
+    for name, degree in (("norris", 1), ("filip", 10)):
+        status, out, err = run(
+            capsys, "solve", str(_nist_csv(tmp_path, name)), "--degree", str(degree), "--json"
+        )
+        assert status == 0 and err == ""
+        res = json.loads(out)
+        assert {"w", "b", "method", "condition_number"} <= res.keys()
+        certified = d2l.load_nist(name).certified
+        assert d2l.lre([res["b"], *res["w"]], certified) >= 7  # the solver's accuracy goal
+
+
+def test_solve_target_no_intercept_and_text_output(capsys, tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n1,2\n2,3\n")  # worked example 2: the target is the second column
+    status, out, _ = run(capsys, "solve", str(path), "--target", "y", "--no-intercept", "--json")
+    res = json.loads(out)
+    assert status == 0 and res["b"] == 0.0 and abs(res["w"][0] - 1.6) < 1e-12
+    status, out, _ = run(capsys, "solve", str(path), "--target", "y", "--no-intercept")
+    assert status == 0 and "w[x] = 1.6" in out
+
+
+def test_solve_warns_in_one_line_for_an_ill_conditioned_normal_equation(capsys, tmp_path):
+    status, out, err = run(
+        capsys,
+        "solve",
+        str(_nist_csv(tmp_path, "filip")),
+        "--degree",
+        "10",
+        "--method",
+        "normal",
+        "--json",
+    )
+    assert status == 0 and json.loads(out)["method"] == "normal"
+    assert err.startswith("warning: ") and err.count("\n") == 1 and "ill-conditioned" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "argv", "match"),
+    [
+        ("y,x\n1,2\n3,abc\n", [], "row 3, column 'x' is not a number (got 'abc')"),
+        ("y,x\n1,2\n3,\n", [], "row 3, column 'x' is empty, NaN or infinite"),
+        ("y,x\n1,nan\n", [], "is empty, NaN or infinite"),
+        ("", [], "the file is empty"),
+        ("y,x\n", [], "no data rows"),
+        ("y,x\n1,2\n", [], "at least as many rows as parameters (got 1 rows for 2"),
+        ("y,x\n1,2\n2,3\n3,5\n", ["--degree", "0"], "--degree must be a positive integer"),
+        ("y,a,b\n1,2,3\n2,3,4\n3,5,7\n4,1,1\n", ["--degree", "2"], "--degree needs exactly one"),
+        ("y,x\n1,2\n2,3\n", ["--target", "z"], "no column named 'z'"),
+        ("y,x\n1,2\n2,3\n", ["--method", "magic"], "argument --method: invalid choice: 'magic'"),
+        ("y,a,b\n1,1,2\n2,2,4\n3,3,6\n4,5,10\n", [], "columns 'a' and 'b' are linearly dependent"),
+    ],
+)
+def test_solve_bad_input(capsys, tmp_path, content, argv, match):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    status, out, err = run(capsys, "solve", str(path), *argv)
+    assert status == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert match in err
