@@ -306,3 +306,17 @@ def test_nav_urls_are_directory_urls() -> None:
     assert page_url("pitfalls/index.md") == "pitfalls/"
     assert page_url("implementation/scratch.py") == "implementation/scratch/"
     assert nav_notebooks(), "the nav lists no notebook"
+
+
+def test_notebook_solution_cells_are_folded(built_site: Path, nav_notebook: str) -> None:
+    # Cells tagged `solution` are wrapped in a closed <details>, like `??? success "Solution"`.
+    text = page_html_path(built_site, nav_notebook).read_text(encoding="utf-8")
+    cells = jupytext.read(DOCS / nav_notebook).cells
+    solutions = [c for c in cells if "solution" in c.metadata.get("tags", [])]
+    folded = re.findall(
+        r'<details class="success"><summary>Solution</summary><div class="jp-Cell jp-CodeCell[^"]*'
+        r'celltag_solution[^"]*">',
+        text,
+    )
+    assert len(folded) == len(solutions)
+    assert text.count("<details") == text.count("</details>")

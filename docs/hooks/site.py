@@ -175,13 +175,39 @@ def toc_tokens(html: str) -> list[dict[str, Any]]:
     return root
 
 
+# A notebook cell tagged `solution` (jupytext: `# %% tags=["solution"]`) is folded like the
+# `??? success "Solution"` admonitions of the Markdown pages: nbconvert cannot fold a cell.
+_SOLUTION_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell[^"]*\bcelltag_solution\b[^"]*">')
+_DIV_TAG = re.compile(r"<(/?)div\b")
+SOLUTION_OPEN = '<details class="success"><summary>Solution</summary>'
+
+
+def collapse_solutions(html: str) -> str:
+    """Wrap each `solution`-tagged code cell (its whole outer div) in a closed `<details>`."""
+    pieces, pos = [], 0
+    for match in _SOLUTION_CELL.finditer(html):
+        if match.start() < pos:
+            continue
+        depth = 0
+        for tag in _DIV_TAG.finditer(html, match.start()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = html.index(">", tag.start()) + 1
+                pieces += [html[pos : match.start()], SOLUTION_OPEN, html[match.start() : end]]
+                pieces.append("</details>")
+                pos = end
+                break
+    pieces.append(html[pos:])
+    return "".join(pieces)
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     if not is_notebook_page(page):
         return html
     for pattern in _NBCONVERT_SCRIPTS:
         html = pattern.sub("", html)
     page.toc = get_toc(toc_tokens(html))
-    return _add_alt_text(html, page, config)
+    return collapse_solutions(_add_alt_text(html, page, config))
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

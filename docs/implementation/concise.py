@@ -155,7 +155,7 @@ assert abs(history.train_loss[-1] / 0.01**2 - 1) < 0.2
 # with the same seeds. (Hint: the program draws its initial weights and its shuffling order from
 # the global random state.)
 
-# %%
+# %% tags=["solution"]
 # Solution 1: the global random state moves on, so two runs of the program differ;
 # the package's seeds make two runs identical.
 def reference_run():
@@ -188,7 +188,7 @@ assert torch.equal(package_run(), package_run())
 # How does its loss after five epochs compare with the linear model's, on data that is exactly
 # linear?
 
-# %%
+# %% tags=["solution"]
 # Solution 2: the same call trains the MLP, but on linear data it fits worse than the linear model
 # in the same five epochs: it must learn with 64 ReLU units what one linear layer states exactly.
 mlp_net = d2l.mlp(2, hidden=64, depth=1, seed=0)

@@ -304,7 +304,7 @@ assert slow_w_err > 0.01 and slow_b_err > 0.01, (slow_w_err, slow_b_err)
 # gradient of the empirical risk, but five epochs are only five steps. How close do you get at
 # $\eta = 0.06$?
 
-# %%
+# %% tags=["solution"]
 # Solution 1: five exact steps of size 0.06 barely leave the starting point.
 full = d2l.LinearRegressionScratch(2, seed=0)
 optimizer = d2l.SGDScratch(full.params, lr=0.06)
@@ -323,7 +323,7 @@ assert len(full_history.step_loss) == 5 and full_w_err > 1
 # **2. Too large a learning rate.** Increase $\eta$ until training blows up. Where does it happen,
 # and why there?
 
-# %%
+# %% tags=["solution"]
 # Solution 2: the curvature of the loss is the matrix X^T X / n, close to the identity here.
 curvature = torch.linalg.eigvalsh(features.T @ features / 1000)  # (d,)
 print("eigenvalues of X^T X / n:", curvature)
