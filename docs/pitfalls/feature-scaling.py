@@ -1,0 +1,221 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Unscaled features
+#
+# Features come in units: years, millimetres, dollars. Nothing about the model cares — a
+# weight simply absorbs the unit — but gradient descent does. When one feature is ten times
+# larger than another, the loss is a hundred times more curved along its weight, the contours of
+# the loss become long, narrow ellipses, and gradient descent zigzags across the valley while it
+# crawls along it. This page measures the effect: the same SGD, once on raw features and once on
+# standardized ones, with the path drawn on the contours of the loss and the number of steps each
+# needs to get close to the minimum.
+
+# %%
+# %matplotlib inline
+import torch
+from torch import nn
+
+import d2l_linreg as d2l
+from d2l_linreg import pitfalls_data
+
+# %% [markdown]
+# ## Two features, two units
+#
+# `pitfalls_data.unscaled_problem` draws the running example's two standard-normal features,
+# then multiplies the second by 10, as if it were measured in a ten times smaller unit. The
+# target is $y = 2 z_1 - 3.4 z_2 + \epsilon$ in the standard units, so in the units of the data
+# the true weights are $(2, -0.34)$. There is no bias, to keep the loss a function of two
+# weights that we can draw.
+#
+# The fix is to divide each feature by its standard deviation computed on the training data.
+# The features are already centred (mean 0 by construction), so here we only rescale; in
+# practice `d2l.Standardizer` centres and scales in one go.
+
+# %%
+X, y = pitfalls_data.unscaled_problem(1000, scales=(1.0, 10.0), noise=0.01, seed=0)
+scaler = d2l.Standardizer().fit(X)
+X_scaled = X / scaler.std  # (n, 2) / (2,): each column to standard deviation 1
+print("standard deviations, raw:   ", [round(v, 2) for v in X.std(dim=0).tolist()])
+print("standard deviations, scaled:", [round(v, 2) for v in X_scaled.std(dim=0).tolist()])
+
+# %% [markdown]
+# ## The shape of the loss
+#
+# For the mean ½ squared loss without bias, $L(\mathbf w) = \frac{1}{2n}\lVert \mathbf X
+# \mathbf w - \mathbf y\rVert^2$, the curvature is the same everywhere: the Hessian
+# $\mathbf H = \frac1n \mathbf X^\top \mathbf X$. Its eigenvalues are the curvatures along the
+# axes of the elliptical contours, and their ratio, the condition number $\kappa$, is how
+# elongated the ellipses are (the axes' lengths differ by $\sqrt\kappa$).
+
+# %%
+for name, Z in [("raw", X), ("scaled", X_scaled)]:
+    H = Z.double().T @ Z.double() / len(Z)  # (2, 2) Hessian of the loss
+    curvatures = torch.linalg.eigvalsh(H)
+    print(f"{name:6}  curvatures {[round(v, 2) for v in curvatures.tolist()]}, "
+          f"condition number {curvatures[-1] / curvatures[0]:.1f}")
+
+# %% [markdown]
+# Gradient descent has a single learning rate $\eta$ for all directions. Along a direction of
+# curvature $\lambda$ a step multiplies the distance to the minimum by $1 - \eta\lambda$, so it
+# diverges unless $\eta < 2/\lambda_{\max}$ (`d2l.max_stable_lr`). The steep direction sets the
+# limit; the flat direction, with $\lambda_{\min}$, then shrinks by only
+# $1 - \eta\lambda_{\min} > 1 - 2/\kappa$ per step. For each problem we take 75 % of its own
+# largest stable rate — as large as is comfortably safe:
+
+# %%
+lrs = {"raw": 0.75 * d2l.max_stable_lr(X), "scaled": 0.75 * d2l.max_stable_lr(X_scaled)}
+print({name: round(lr, 4) for name, lr in lrs.items()})
+
+# %% [markdown]
+# ## The same SGD on both
+#
+# Both runs use the package's `train` with minibatches of 32, ten epochs, starting from
+# $\mathbf w = \mathbf 0$. `d2l.ParameterPath` records the weights after every step. For each run,
+# `d2l.steps_to_tolerance` finds the first step at which less than 0.1 % of the initial excess
+# loss $L(\mathbf w_0) - L^*$ is left.
+
+# %%
+def sgd_path(Z, lr):
+    model = nn.Linear(2, 1, bias=False)
+    nn.init.zeros_(model.weight)
+    path = d2l.ParameterPath(model)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    d2l.train(model, d2l.squared_loss, optimizer, (Z, y), num_epochs=10, batch_size=32, seed=0,
+              callbacks=[path])
+    return path.tensor()  # (steps + 1, 2)
+
+
+paths = {"raw": sgd_path(X, lrs["raw"]), "scaled": sgd_path(X_scaled, lrs["scaled"])}
+steps = {"raw": d2l.steps_to_tolerance(X, y, paths["raw"], tol=1e-3),
+         "scaled": d2l.steps_to_tolerance(X_scaled, y, paths["scaled"], tol=1e-3)}
+print(f"steps to tolerance: raw {steps['raw']}, scaled {steps['scaled']}, "
+      f"ratio {steps['raw'] / steps['scaled']:.0f}")
+
+# %% tags=["hide-cell"]
+assert steps["raw"] == 201 and steps["scaled"] == 5 and steps["raw"] > 20 * steps["scaled"]
+
+# %% [markdown]
+# Forty times more steps for the same model, the same data up to units, and the same
+# tolerance. On the contours (the loss on the full data, spaced geometrically so the narrow
+# valley stays visible), the path up to the step that reaches the tolerance:
+
+# %%
+fig_raw = d2l.plot_loss_contours(X, y, path=paths["raw"][: steps["raw"] + 1],
+                                 title=f"raw features: {steps['raw']} steps")
+fig_raw
+
+# %% [markdown]
+# *Raw features (the axes have different scales). The loss is a hundred times more curved along
+# $w_2$ (the feature on the large scale) than along $w_1$. The first step jumps almost straight down to the valley floor; from
+# then on each step overshoots across the narrow valley — the zigzag — while the progress along
+# it, towards $w_1 = 2$, is slow and steady.*
+
+# %%
+fig_scaled = d2l.plot_loss_contours(X_scaled, y, path=paths["scaled"][: steps["scaled"] + 1],
+                                    bounds=(-1.0, 4.5, -6.0, 1.0),
+                                    title=f"standardized features: {steps['scaled']} steps")
+fig_scaled.axes[0].set_aspect("equal")
+fig_scaled
+
+# %% [markdown]
+# *Standardized features (equal scales on both axes). The contours are nearly circles, every direction has the same
+# curvature, and the large learning rate that this allows reaches the minimum in a handful of
+# steps (it overshoots, but by a shrinking amount).*
+#
+# The weights of the two problems are in different units ($w_2$ is ten times larger after
+# scaling), so the plots have different axes; both show the model's own parameters, which is
+# what SGD sees.
+#
+# ## The learning rate does not transfer
+#
+# A learning rate that is comfortable on standardized data is far beyond the stable limit of the
+# raw one — the steep direction is a hundred times more curved — and training diverges:
+
+# %%
+model = nn.Linear(2, 1, bias=False)
+nn.init.zeros_(model.weight)
+history = d2l.train(model, d2l.squared_loss, torch.optim.SGD(model.parameters(), lr=lrs["scaled"]),
+                    (X, y), num_epochs=10, seed=0)
+print(f"raw features with lr {lrs['scaled']:.2f}: diverged {history.diverged} "
+      f"after {len(history.step_loss)} steps")
+
+# %% tags=["hide-cell"]
+assert history.diverged and len(history.step_loss) < 32
+assert f"{torch.linalg.eigvalsh(X.double().T @ X.double() / len(X))[-1]:.0f}" == "109"
+
+# %% [markdown]
+# !!! tip "The fix"
+#     Standardize every feature with statistics of the **training** data (`d2l.Standardizer`:
+#     `fit` on the training part, `transform` every part), then choose the learning rate. It is
+#     the same preprocessing the [real-data baseline](../../beyond/real-data/) uses, and it also
+#     improves the conditioning of the closed-form solution
+#     ([when the normal equation breaks](../../numerics/normal-equation-breaks/)). It cannot fix
+#     features that are nearly collinear: that is a different problem
+#     ([normal equation at scale](../normal-equation-at-scale/)).
+#
+# ## Exercises
+#
+# **1. Steps grow with the condition number.** Repeat the raw run for scales $(1, 3)$ and
+# $(1, 30)$ (60 epochs, so the slower one can finish). How does the number of steps relate to
+# $\kappa$? (`pitfalls_data.scaling_run` runs exactly the `sgd_path` code above.)
+
+# %%
+# Solution 1: the same run for two more scales; kappa is the condition number of the Hessian.
+ratios = []
+for scales in [(1.0, 3.0), (1.0, 10.0), (1.0, 30.0)]:
+    X_q, y_q = pitfalls_data.unscaled_problem(1000, scales=scales, seed=0)
+    kappa = d2l.condition_number(X_q, fit_intercept=False) ** 2  # cond(X^T X) = cond(X)^2
+    if scales == (1.0, 10.0):
+        n_steps = steps["raw"]  # the run above
+    else:
+        run = pitfalls_data.scaling_run(X_q, y_q, 0.75 * d2l.max_stable_lr(X_q), num_epochs=60)
+        n_steps = d2l.steps_to_tolerance(X_q, y_q, run.path)
+    ratios.append(n_steps / kappa)
+    print(f"scales {scales}: kappa {kappa:6.1f}, steps {n_steps:5d}, steps / kappa {n_steps / kappa:.2f}")
+
+# %% tags=["hide-cell"]
+import math
+
+assert all(1.8 < r < 1.9 for r in ratios), ratios
+assert f"{math.log(1000) / 2 / 1.5:.1f}" == "2.3"
+
+# %% [markdown]
+# The steps grow in proportion to $\kappa$, about $1.9\,\kappa$ here. That is the flat
+# direction's rate: with $\eta = 1.5/\lambda_{\max}$ it shrinks the error by
+# $1 - 1.5/\kappa$ per step, and reducing the excess loss (the square of the error) a thousandfold
+# takes about $\frac{\kappa}{1.5} \cdot \frac{\ln 1000}{2} \approx 2.3\,\kappa$ steps; the
+# first, large steps of the steep direction give a head start.
+#
+# **2. A per-coordinate learning rate.** Adam divides each coordinate's step by a running
+# estimate of the size of its gradient — a diagonal rescaling, roughly what standardizing does
+# to the data. Train the raw problem with `torch.optim.Adam(lr=0.1)`. How many steps does it
+# need?
+
+# %%
+# Solution 2: only the optimizer changes.
+model = nn.Linear(2, 1, bias=False)
+nn.init.zeros_(model.weight)
+adam_path = d2l.ParameterPath(model)
+d2l.train(model, d2l.squared_loss, torch.optim.Adam(model.parameters(), lr=0.1), (X, y),
+          num_epochs=3, seed=0, callbacks=[adam_path])
+adam_steps = d2l.steps_to_tolerance(X, y, adam_path.tensor())
+print(f"Adam on raw features: {adam_steps} steps (SGD: raw {steps['raw']}, scaled {steps['scaled']})")
+
+# %% tags=["hide-cell"]
+assert steps["scaled"] < adam_steps < steps["raw"] / 4
+
+# %% [markdown]
+# Adam copes much better with the raw features than SGD does, but standardized features with
+# plain SGD are still faster — and standardizing costs nothing and helps every optimizer.
