@@ -111,7 +111,7 @@ assert steps["raw"] == 201 and steps["scaled"] == 5 and steps["raw"] > 20 * step
 # tolerance. On the contours (the loss on the full data, spaced geometrically so the narrow
 # valley stays visible), the path up to the step that reaches the tolerance:
 
-# %%
+# %% alt="Loss contours for the raw features: long, narrow ellipses. The SGD path drops to the valley floor, then zigzags across it while creeping along it towards the minimum."
 fig_raw = d2l.plot_loss_contours(X, y, path=paths["raw"][: steps["raw"] + 1],
                                  title=f"raw features: {steps['raw']} steps")
 fig_raw
@@ -122,7 +122,7 @@ fig_raw
 # then on each step overshoots across the narrow valley — the zigzag — while the progress along
 # it, towards $w_1 = 2$, is slow and steady.*
 
-# %%
+# %% alt="Loss contours for the standardized features: nearly circles. The SGD path reaches the minimum in a few long, overshooting steps."
 fig_scaled = d2l.plot_loss_contours(X_scaled, y, path=paths["scaled"][: steps["scaled"] + 1],
                                     bounds=(-1.0, 4.5, -6.0, 1.0),
                                     title=f"standardized features: {steps['scaled']} steps")
@@ -156,14 +156,15 @@ assert history.diverged and len(history.step_loss) < 32
 assert f"{torch.linalg.eigvalsh(X.double().T @ X.double() / len(X))[-1]:.0f}" == "109"
 
 # %% [markdown]
-# !!! tip "The fix"
-#     Standardize every feature with statistics of the **training** data (`d2l.Standardizer`:
-#     `fit` on the training part, `transform` every part), then choose the learning rate. It is
-#     the same preprocessing the [real-data baseline](../../beyond/real-data/) uses, and it also
-#     improves the conditioning of the closed-form solution
-#     ([when the normal equation breaks](../../numerics/normal-equation-breaks/)). It cannot fix
-#     features that are nearly collinear: that is a different problem
-#     ([normal equation at scale](../normal-equation-at-scale/)).
+# ## The fix
+#
+# Standardize every feature with statistics of the **training** data (`d2l.Standardizer`: `fit`
+# on the training part, `transform` every part), then choose the learning rate. It is the same
+# preprocessing the [real-data baseline](../../beyond/real-data/) uses, and it also improves the
+# conditioning of the closed-form solution
+# ([when the normal equation breaks](../../numerics/normal-equation-breaks/)). It cannot fix
+# features that are nearly collinear: that is a different problem
+# ([normal equation at scale](../normal-equation-at-scale/)).
 #
 # ## Exercises
 #
@@ -171,7 +172,7 @@ assert f"{torch.linalg.eigvalsh(X.double().T @ X.double() / len(X))[-1]:.0f}" ==
 # $(1, 30)$ (60 epochs, so the slower one can finish). How does the number of steps relate to
 # $\kappa$? (`pitfalls_data.scaling_run` runs exactly the `sgd_path` code above.)
 
-# %%
+# %% tags=["solution"]
 # Solution 1: the same run for two more scales; kappa is the condition number of the Hessian.
 ratios = []
 for scales in [(1.0, 3.0), (1.0, 10.0), (1.0, 30.0)]:
@@ -203,7 +204,7 @@ assert f"{math.log(1000) / 2 / 1.5:.1f}" == "2.3"
 # to the data. Train the raw problem with `torch.optim.Adam(lr=0.1)`. How many steps does it
 # need?
 
-# %%
+# %% tags=["solution"]
 # Solution 2: only the optimizer changes.
 model = nn.Linear(2, 1, bias=False)
 nn.init.zeros_(model.weight)

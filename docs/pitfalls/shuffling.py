@@ -100,7 +100,7 @@ assert f"{swing_bad / swing_good:.0f}" == "5"
 # Plotting the bias after every step (left) and the loss of every minibatch (right) makes the
 # pattern visible. Vertical lines mark the epochs.
 
-# %%
+# %% alt="Two panels. Left: the bias after each step; the shuffled run settles near the true bias, the run in file order swings up and down with every epoch. Right: the loss of each minibatch; in file order it jumps at the epoch boundaries."
 fig = Figure(figsize=(10, 3.6), layout="constrained")
 fig.patch.set_facecolor("white")
 ax_b, ax_l = fig.subplots(1, 2)
@@ -132,18 +132,19 @@ fig
 # gradient. Their errors add up instead of cancelling. The learning rate sets how far the
 # parameters follow: at 0.3 they follow a long way (exercise 1).
 #
-# !!! tip "The fix, and what not to shuffle"
-#     Draw a new random order every epoch: `train((X, y), ...)` and
-#     `d2l.InMemoryLoader(..., shuffle=True)` do it, as does `DataLoader(..., shuffle=True)`.
-#     Shuffle the *training examples*; never shuffle away a split that must respect time — for
-#     data ordered by time, the validation part should still come after the training part.
+# ## The fix, and what not to shuffle
+#
+# Draw a new random order every epoch: `train((X, y), ...)` and
+# `d2l.InMemoryLoader(..., shuffle=True)` do it, as does `DataLoader(..., shuffle=True)`.
+# Shuffle the *training examples*; never shuffle away a split that must respect time — for data
+# ordered by time, the validation part should still come after the training part.
 #
 # ## Exercises
 #
 # **1. A smaller learning rate.** Repeat both runs with learning rate 0.03 instead of 0.3. Does
 # the damage go away?
 
-# %%
+# %% tags=["solution"]
 # Solution 1: the package's shuffling_run performs the steps above for any settings.
 slow = {shuffle: pitfalls.shuffling_run(shuffle, lr=0.03, seed=0) for shuffle in (True, False)}
 print(f"lr 0.03: validation loss shuffled {slow[True].val_loss:.3f}, "
@@ -160,7 +161,7 @@ assert abs(slow[False].val_loss / slow[True].val_loss - 1) < 0.05
 # **2. Shuffle once.** Shuffle the file **once**, then read it in that fixed order every epoch.
 # Is that enough?
 
-# %%
+# %% tags=["solution"]
 # Solution 2: one random permutation, then shuffle=False.
 perm = torch.randperm(len(X_sorted), generator=torch.Generator().manual_seed(0))
 once = d2l.InMemoryLoader(X_sorted[perm], y_sorted[perm], batch_size=32, shuffle=False)
