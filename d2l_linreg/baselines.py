@@ -142,7 +142,7 @@ def load_diabetes(
         (torch.Size([442, 10]), torch.Size([442, 1]), ['age', 'sex', 'bmi', 'bp'])
     """
     try:
-        from sklearn.datasets import load_diabetes as _load
+        from sklearn.datasets import load_diabetes as _load  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - scikit-learn ships with the docs/test extras
         raise ImportError(
             "load_diabetes needs scikit-learn; install it with pip install 'd2l_linreg[docs]'"
@@ -314,6 +314,7 @@ def _fit_predictor(
 
     def predict(Z: torch.Tensor) -> torch.Tensor:
         with torch.no_grad():
-            return model(Z.float()).double()
+            y_hat: torch.Tensor = model(Z.float())
+        return y_hat.double()
 
     return predict

@@ -244,5 +244,7 @@ def accumulated_gradients(
     snapshots = []
     for X, y in batches:
         loss_fn(model(X), y).mean().backward()
-        snapshots.append([p.grad.detach().clone() for p in params])
+        snapshots.append(
+            [torch.zeros_like(p) if p.grad is None else p.grad.detach().clone() for p in params]
+        )
     return snapshots

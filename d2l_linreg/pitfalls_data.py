@@ -74,8 +74,8 @@ def leakage_problem(
     w = torch.zeros(d, 1, dtype=torch.float64)
     w[:2, 0] = torch.tensor([1.0, -0.5])
     y = X @ w + noise * torch.randn(sum(sizes), 1, generator=gen, dtype=torch.float64)
-    parts = [(Xp, yp) for Xp, yp in zip(X.split(sizes), y.split(sizes), strict=True)]
-    return LeakageProblem(*parts, noise=noise)
+    a, b = sizes[0], sizes[0] + sizes[1]
+    return LeakageProblem((X[:a], y[:a]), (X[a:b], y[a:b]), (X[b:], y[b:]), noise)
 
 
 @dataclass
@@ -142,7 +142,8 @@ def subset_search(
         G_sub = G[columns[:, :, None], columns[:, None, :]]  # (K, k + 1, k + 1)
         quad = (theta.mT @ G_sub @ theta).reshape(-1)  # (K,)
         lin = (theta.mT @ c[columns]).reshape(-1)  # (K, 1, k + 1) @ (K, k + 1, 1) -> (K,)
-        return (quad - 2 * lin + (y**2).mean()) / 2
+        losses: torch.Tensor = (quad - 2 * lin + (y**2).mean()) / 2
+        return losses
 
     return SubsetSearch(subsets, loss(problem.val), loss(problem.test))
 
@@ -272,7 +273,8 @@ def loss_along_path(X: Any, y: Any, path: Any) -> torch.Tensor:
     """
     X, y = (t.double() for t in _checks.design_and_target(X, y))
     W = _checks.as_tensor("path", path, torch.float64)  # (k, d)
-    return ((X @ W.T - y) ** 2).mean(dim=0) / 2  # (n, d) @ (d, k) -> (n, k) -> (k,)
+    losses: torch.Tensor = ((X @ W.T - y) ** 2).mean(dim=0) / 2  # (n, d) @ (d, k) -> (n, k) -> (k,)
+    return losses
 
 
 def steps_to_tolerance(X: Any, y: Any, path: Any, tol: float = 1e-3) -> int | None:
