@@ -272,7 +272,9 @@ def load_csv(
                 f"{path}: row {line} has {len(row)} cells, the header has "
                 f"{len(header)}; fix that row"
             )
-        values.append([_parse_cell(path, line, col, cell) for col, cell in zip(header, row, strict=True)])
+        values.append(
+            [_parse_cell(path, line, col, cell) for col, cell in zip(header, row, strict=True)]
+        )
     data = torch.tensor(values, dtype=dtype)  # (n, d + 1)
     t = header.index(target)
     features = [name for i, name in enumerate(header) if i != t]
