@@ -87,7 +87,13 @@ def as_tensor(name: str, value: Any, dtype: torch.dtype | None = None) -> torch.
 
 def finite(name: str, t: torch.Tensor) -> torch.Tensor:
     """Raise if ``t`` holds NaN or infinity."""
-    if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+    # One fast pass first: a NaN or infinity anywhere makes the sum non-finite (a finite sum can
+    # overflow only for values near the float maximum, which the exact check below then clears).
+    if (
+        t.is_floating_point()
+        and not bool(torch.isfinite(t.sum()))
+        and not bool(torch.isfinite(t).all())
+    ):
         bad = int((~torch.isfinite(t)).sum())
         raise ValueError(
             f"{name} must contain only finite numbers (got {bad} NaN or infinite value(s)); "

@@ -15,6 +15,7 @@ from typing import Any
 
 import torch
 
+from . import _checks
 from ._dd import powers
 from ._plain import SOLVERS
 from ._refine import (
@@ -81,17 +82,6 @@ def _as_float(name: str, value: Any, dtype: torch.dtype) -> torch.Tensor:
     return t.detach().to(dtype)  # a closed-form solve is not part of an autograd graph
 
 
-def _check_finite(name: str, t: torch.Tensor) -> None:
-    if bool(torch.isfinite(t.sum())):  # one fast pass: a NaN or inf anywhere spoils the sum
-        return
-    bad = int((~torch.isfinite(t)).sum())
-    if bad:
-        raise ValueError(
-            f"{name} must contain only finite numbers (got {bad} NaN or infinite value(s)); "
-            f"drop or impute those entries first"
-        )
-
-
 def _check_inputs(
     X: Any, y: Any, fit_intercept: Any, method: Any, dtype: Any
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -131,8 +121,8 @@ def _check_inputs(
             f"parameters: {X.shape[1]} weights{' + intercept' if fit_intercept else ''}); "
             f"add examples or drop features"
         )
-    _check_finite("X", X)
-    _check_finite("y", y)
+    _checks.finite("X", X)
+    _checks.finite("y", y)
     return X.to(dtype), y.to(dtype)
 
 
@@ -216,7 +206,7 @@ def condition_number(X: Any, *, fit_intercept: bool = True, standardize: bool = 
     """
     X = _as_float("X", X, torch.float64)
     X = X.reshape(-1, 1) if X.dim() == 1 else X
-    _check_finite("X", X)
+    _checks.finite("X", X)
     if standardize:
         X = X - X.mean(0) if fit_intercept else X
     A = design(X, fit_intercept)
