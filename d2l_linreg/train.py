@@ -226,6 +226,7 @@ def train(
     _checks.positive_int("num_epochs", num_epochs, 5)
     _checks.positive_int("batch_size", batch_size, 32)
     batches = _as_batches(train_data, "train_data", batch_size, seed, shuffle=True)
+    val_batches = None if val_data is None else _as_batches(val_data, "val_data", 1024, None, False)
     device = torch.device(device) if device is not None else _model_device(model)
     history = History()
     step = 0
@@ -254,8 +255,8 @@ def train(
         history.train_loss.append(math.inf if history.diverged or not count else total / count)
         if history.diverged or history.stopped_early:
             break
-        if val_data is not None:
-            history.val_loss.append(evaluate(model, loss_fn, val_data, device=device))
+        if val_batches is not None:
+            history.val_loss.append(evaluate(model, loss_fn, val_batches, device=device))
         if _call_hooks(callbacks, "on_epoch_end", epoch, history):
             history.stopped_early = True
             break
