@@ -58,17 +58,28 @@ from d2l_linreg.pitfalls import (
     twice_averaged_squared_loss,
 )
 from d2l_linreg.pitfalls_data import max_stable_lr, steps_to_tolerance
-from d2l_linreg.plotting import (
-    plot_gradient_noise,
-    plot_loss_contours,
-    plot_loss_curves,
-    plot_residuals,
-)
 from d2l_linreg.scratch import LinearRegressionScratch, SGDScratch, linreg, sgd, squared_loss
 from d2l_linreg.train import Callback, History, PrintLoss, ProgressBar, evaluate, train
 from d2l_linreg.worked_examples import normal_equation_no_bias, sgd_update
 
 __version__ = "0.1.0"
+
+# The plotting functions import matplotlib (~0.35 s); they load on first use, so that
+# `import d2l_linreg` (the CLI, every test process) does not pay for figures it never draws.
+_PLOTTING = ("plot_gradient_noise", "plot_loss_contours", "plot_loss_curves", "plot_residuals")
+
+
+def __getattr__(name: str) -> object:
+    if name in _PLOTTING:
+        from d2l_linreg import plotting
+
+        return getattr(plotting, name)
+    raise AttributeError(f"module 'd2l_linreg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PLOTTING))
+
 
 __all__ = [
     "NIST_DATASETS",
