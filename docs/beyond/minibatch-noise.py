@@ -191,6 +191,7 @@ for B, measured in zip(small.batch_sizes, small.rel_error):
 # %% tags=["hide-cell"]
 ratios = [m / (small.rel_error[0] * (16 / B) ** 0.5) for B, m in zip(small.batch_sizes, small.rel_error)]
 assert 0.8 < ratios[1] < 1.0 and 0.6 < ratios[2] < 0.8 and small.rel_error[-1] < 1e-5, ratios
+assert f"{0.5**0.5:.2f}" == "0.71"  # the finite-population factor at |B| = n / 2, as quoted
 
 # %% [markdown]
 # At a quarter of the data the error is slightly below the line; at half of it, about

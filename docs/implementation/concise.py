@@ -91,6 +91,7 @@ assert (learned_b - true_b).abs().max() < 0.01, learned_b
 last_epoch_loss = total_loss / n
 assert abs(last_epoch_loss / 0.01**2 - 1) < 0.2, last_epoch_loss  # "close to sigma^2 = 0.0001"
 assert f"{0.01**2:.4f}" == "0.0001"
+assert len(xb) == 8, len(xb)  # the loop's last minibatch: 1000 examples are 31 batches of 32 and 8
 
 # %% [markdown]
 # ## The same program with the package

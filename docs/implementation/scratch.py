@@ -189,6 +189,7 @@ print(f"max|w - w*| = {w_err:.4f}, |b - b*| = {b_err:.4f}")
 # %% tags=["hide-cell"]
 assert w_err < 0.01 and b_err < 0.01, (w_err, b_err)
 assert abs(float(train_l.mean()) / (0.01**2 / 2) - 1) < 0.2, float(train_l.mean())  # the noise floor
+assert f"{0.01**2 / 2:.5f}" == "0.00005"  # the floor as the prose writes it
 explicit_w, explicit_b = w.detach().clone(), b.detach().clone()
 
 # %% [markdown]

@@ -50,6 +50,14 @@ X_scaled = X / scaler.std  # (n, 2) / (2,): each column to standard deviation 1
 print("standard deviations, raw:   ", [round(v, 2) for v in X.std(dim=0).tolist()])
 print("standard deviations, scaled:", [round(v, 2) for v in X_scaled.std(dim=0).tolist()])
 
+# %% tags=["hide-cell"]
+# The target is 2 z1 - 3.4 z2 + noise in the standard units z (the second column is 10 z2) ...
+z = X / torch.tensor([1.0, 10.0])  # (n, 2)
+assert float((y - (2 * z[:, :1] - 3.4 * z[:, 1:])).std()) < 0.02  # noise 0.01
+# ... so least squares on the data's units recovers (2, -0.34).
+w_data_units = torch.linalg.lstsq(X.double(), y.double()).solution.flatten()  # (2,)
+assert [round(v, 2) for v in w_data_units.tolist()] == [2.0, -0.34], w_data_units
+
 # %% [markdown]
 # ## The shape of the loss
 #

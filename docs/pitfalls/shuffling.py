@@ -75,7 +75,11 @@ for name, (history, path) in runs.items():
           f"b - b* = {b[-1] - true_b:+.2f}   b moves by {swing:.2f} within the last epoch")
 
 # %% tags=["hide-cell"]
+import math
+
 (h_good, p_good), (h_bad, p_bad) = runs["shuffled"], runs["file order"]
+assert len(X_train) == 800 and len(val[0]) == 200  # the 20 % split
+assert steps_per_epoch == math.ceil(len(X_train) / 32)
 # the package's shuffling_run performs exactly these steps
 for shuffle, (h, p) in ((True, runs["shuffled"]), (False, runs["file order"])):
     ref = pitfalls.shuffling_run(shuffle, seed=0)
