@@ -97,23 +97,10 @@ def _check_inputs(
     if not isinstance(fit_intercept, bool):
         raise TypeError(f"fit_intercept must be True or False (got {fit_intercept!r})")
     X, y = _as_float("X", X, torch.float64), _as_float("y", y, torch.float64)
-    X = X.reshape(-1, 1) if X.dim() == 1 else X
-    if X.dim() != 2 or X.shape[1] == 0:
-        raise ValueError(
-            f"X must have shape (n, d) or (n,) with d >= 1 (got shape {tuple(X.shape)}); "
-            f"reshape it with X.reshape(n, -1)"
-        )
-    if y.dim() == 2 and y.shape[1] == 1:
-        y = y.reshape(-1)
-    if y.dim() != 1:
-        raise ValueError(
-            f"y must have shape (n,) or (n, 1) (got shape {tuple(y.shape)}); use y.reshape(-1)"
-        )
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(
-            f"X and y must have the same number of rows (got {X.shape[0]} and {y.shape[0]}); "
-            f"pass one target per example"
-        )
+    X, y = _checks.design_and_target(X, y)  # X (n, d), y (n, 1); equal lengths, finite
+    if X.shape[1] == 0:
+        raise ValueError("X must have at least one column (got shape (n, 0)); pass some features")
+    y = y.reshape(-1)  # (n, 1) -> (n,)
     p = X.shape[1] + int(fit_intercept)
     if X.shape[0] < p:
         raise ValueError(
@@ -121,8 +108,6 @@ def _check_inputs(
             f"parameters: {X.shape[1]} weights{' + intercept' if fit_intercept else ''}); "
             f"add examples or drop features"
         )
-    _checks.finite("X", X)
-    _checks.finite("y", y)
     return X.to(dtype), y.to(dtype)
 
 

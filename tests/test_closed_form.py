@@ -175,7 +175,7 @@ def test_lstsq_returns_the_minimum_norm_solution_when_rank_deficient():
         ([[1.0], [2.0]], [1.0, 2.0], {"method": "inverse"}, r"method must be one of .*'inverse'"),
         ([[1.0], [2.0]], [1, 2], {"dtype": torch.int64}, r"dtype must be torch.float32 or"),
         (torch.zeros(2, 2, 2), [1.0, 2.0], {}, r"X must have shape \(n, d\)"),
-        ([[1.0], [2.0]], [[1, 2], [3, 4]], {}, r"y must have shape \(n,\) or \(n, 1\)"),
+        ([[1.0], [2.0]], [[1, 2], [3, 4]], {}, r"y must have shape \(n, 1\) or \(n,\)"),
     ],
 )
 def test_bad_input_messages(X, y, kwargs, match):
