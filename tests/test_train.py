@@ -15,6 +15,13 @@ def _problem(seed=0, n=1000):
     return d2l.synthetic_data(TRUE_W, TRUE_B, n, seed=seed)
 
 
+def _train_linear(train_data, *, lr=0.03, seed=0, **kwargs):
+    """The concise linear model trained by d2l.train with MSELoss and torch.optim.SGD."""
+    model = d2l.linear_model(2, seed=seed)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    return model, d2l.train(model, nn.MSELoss(), optimizer, train_data, seed=seed, **kwargs)
+
+
 def test_same_call_trains_scratch_linear_and_mlp():
     X, y = _problem()
     scratch = d2l.LinearRegressionScratch(2, seed=0)
@@ -36,15 +43,7 @@ def test_same_call_trains_scratch_linear_and_mlp():
 
 def test_history_train_loss_is_example_weighted_mean_of_steps():
     X, y = _problem(n=70)  # batches of 32, 32, 6
-    model = d2l.linear_model(2, seed=0)
-    h = d2l.train(
-        model,
-        nn.MSELoss(),
-        torch.optim.SGD(model.parameters(), lr=0.01),
-        (X, y),
-        num_epochs=1,
-        seed=0,
-    )
+    _, h = _train_linear((X, y), lr=0.01, num_epochs=1)
     expected = (32 * h.step_loss[0] + 32 * h.step_loss[1] + 6 * h.step_loss[2]) / 70
     assert h.train_loss[0] == pytest.approx(expected, rel=1e-12)
 
@@ -53,15 +52,7 @@ def test_same_seed_same_numbers():
     runs = []
     for _ in range(2):
         X, y = _problem(seed=4)
-        model = d2l.linear_model(2, seed=4)
-        h = d2l.train(
-            model,
-            nn.MSELoss(),
-            torch.optim.SGD(model.parameters(), lr=0.03),
-            (X, y),
-            num_epochs=2,
-            seed=4,
-        )
+        model, h = _train_linear((X, y), num_epochs=2, seed=4)
         runs.append((h.step_loss, model.weight.detach().clone()))
     assert runs[0][0] == runs[1][0] and torch.equal(runs[0][1], runs[1][1])
 
@@ -122,15 +113,7 @@ def test_loop_order_is_zero_grad_forward_loss_backward_step():
 
 def test_divergence_stops_and_is_reported():
     X, y = _problem()
-    model = d2l.linear_model(2, seed=0)
-    h = d2l.train(
-        model,
-        nn.MSELoss(),
-        torch.optim.SGD(model.parameters(), lr=5.0),
-        (X, y),
-        num_epochs=50,
-        seed=0,
-    )
+    _, h = _train_linear((X, y), lr=5.0, num_epochs=50)
     assert h.diverged
     assert not math.isfinite(h.step_loss[-1]) and not math.isfinite(h.train_loss[-1])
     assert h.num_epochs < 50  # the loop stopped instead of running on NaNs
@@ -150,45 +133,19 @@ def test_callbacks_see_every_step_and_epoch_and_can_stop():
 
     X, y = _problem(n=64)
     rec = Recorder()
-    model = d2l.linear_model(2, seed=0)
-    h = d2l.train(
-        model,
-        nn.MSELoss(),
-        torch.optim.SGD(model.parameters(), lr=0.03),
-        (X, y),
-        num_epochs=10,
-        callbacks=[rec],
-        seed=0,
-    )
+    _, h = _train_linear((X, y), num_epochs=10, callbacks=[rec])
     assert rec.epochs == [0, 1] and rec.steps == [0, 1, 2, 3] and h.stopped_early
 
 
 def test_train_accepts_any_iterable_of_batches():
     X, y = _problem(n=96)
-    model = d2l.linear_model(2, seed=0)
-    h = d2l.train(
-        model,
-        nn.MSELoss(),
-        torch.optim.SGD(model.parameters(), lr=0.03),
-        d2l.load_array((X, y), 32, seed=0),
-        num_epochs=2,
-    )
+    _, h = _train_linear(d2l.load_array((X, y), 32, seed=0), num_epochs=2)
     assert len(h.step_loss) == 6
 
 
 def test_print_loss_callback(capsys):
     X, y = _problem(n=64)
-    model = d2l.linear_model(2, seed=0)
-    d2l.train(
-        model,
-        nn.MSELoss(),
-        torch.optim.SGD(model.parameters(), lr=0.03),
-        (X, y),
-        num_epochs=2,
-        val_data=(X, y),
-        callbacks=[d2l.PrintLoss()],
-        seed=0,
-    )
+    _train_linear((X, y), num_epochs=2, val_data=(X, y), callbacks=[d2l.PrintLoss()])
     lines = capsys.readouterr().out.splitlines()
     assert (
         len(lines) == 2 and lines[0].startswith("epoch 1, train loss ") and "val loss" in lines[0]
