@@ -142,7 +142,7 @@ def load_diabetes(
         (torch.Size([442, 10]), torch.Size([442, 1]), ['age', 'sex', 'bmi', 'bp'])
     """
     try:
-        from sklearn.datasets import load_diabetes as _load  # type: ignore[import-untyped]
+        from sklearn.datasets import load_diabetes as _load
     except ImportError as exc:  # pragma: no cover - scikit-learn ships with the docs/test extras
         raise ImportError(
             "load_diabetes needs scikit-learn; install it with pip install 'd2l_linreg[docs]'"

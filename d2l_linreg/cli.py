@@ -102,9 +102,10 @@ def _setup(impl: str, d: int, lr: float, seed: int) -> tuple[nn.Module, Any, Any
 
 
 def _parameters(model: nn.Module) -> tuple[list[float], float]:
-    if isinstance(model, nn.Linear):
-        return model.weight.detach().flatten().tolist(), float(model.bias.detach())
-    return model.w.detach().flatten().tolist(), float(model.b.detach())
+    if isinstance(model, scratch.LinearRegressionScratch):
+        return model.w.detach().flatten().tolist(), float(model.b.detach())
+    assert isinstance(model, nn.Linear)  # internal invariant of _setup, not an input check
+    return model.weight.detach().flatten().tolist(), float(model.bias.detach())
 
 
 def _cmd_train(args: argparse.Namespace) -> None:

@@ -91,7 +91,7 @@ def data_iter(
 
 def load_array(
     data: tuple[Any, Any], batch_size: int, *, shuffle: bool = True, seed: int | None = None
-) -> DataLoader:
+) -> DataLoader[tuple[torch.Tensor, ...]]:
     """PyTorch's ``DataLoader`` over ``TensorDataset(X, y)`` (the concise iterator).
 
     Example:

@@ -68,10 +68,18 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     """
     lr = _checks.positive_float("lr", lr, 0.03)
     _checks.positive_int("batch_size", batch_size, 32)
+    params = list(params)
+    grads = [param.grad for param in params if param.grad is not None]
+    if len(grads) != len(params):
+        raise ValueError(
+            f"every parameter needs a gradient before sgd() (got {len(params) - len(grads)} "
+            f"tensor(s) whose .grad is None); call loss.backward() first, on tensors made with "
+            f"requires_grad=True"
+        )
     with torch.no_grad():
-        for param in params:
-            param -= lr * param.grad / batch_size
-            param.grad.zero_()
+        for param, grad in zip(params, grads, strict=True):
+            param -= lr * grad / batch_size
+            grad.zero_()
 
 
 class SGDScratch:

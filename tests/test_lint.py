@@ -1,4 +1,4 @@
-"""The automated style gates: ruff lint and ruff format (rules and exceptions in pyproject.toml)."""
+"""The automated gates: ruff lint, ruff format and mypy --strict (settings in pyproject.toml)."""
 
 import shutil
 import subprocess

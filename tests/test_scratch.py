@@ -89,3 +89,10 @@ def test_scratch_constructors_reject_bad_input():
         d2l.SGDScratch([], lr=0.1)
     with pytest.raises(ValueError, match="lr must be a positive number"):
         d2l.SGDScratch([torch.zeros(1, requires_grad=True)], lr=-1.0)
+
+
+def test_sgd_without_backward_says_what_to_do():
+    w = torch.zeros(2, requires_grad=True)
+    with pytest.raises(ValueError, match=r"call loss.backward\(\) first"):
+        d2l.sgd([w], lr=0.1, batch_size=2)
+    assert w.tolist() == [0.0, 0.0]  # nothing was updated
