@@ -230,8 +230,9 @@ print(f"max|w - w*| = {w_err:.4f}, |b - b*| = {b_err:.4f}")
 # numbers. Given the *same* minibatches in the same order, the two loops take identical steps; a
 # hidden cell of this page replays the written-out loop's batches through `d2l.train` and checks
 # that the parameters agree after the last step. The loss printed per epoch is measured during the
-# epoch (the mean of the minibatch losses, as the concise program prints it), while the written-out
-# loop measured it on all the data after the epoch.
+# epoch, while the parameters are still moving (the mean loss over the epoch's examples, collected
+# minibatch by minibatch, as the concise program prints it); the written-out loop measured it on
+# all the data after the epoch.
 
 # %% tags=["hide-cell"]
 assert w_err < 0.01 and b_err < 0.01, (w_err, b_err)
@@ -291,6 +292,12 @@ print(f"lr = 0.03: max|w - w*| = {slow_w_err:.4f}, |b - b*| = {slow_b_err:.4f}")
 
 # %% tags=["hide-cell"]
 assert slow_w_err > 0.01 and slow_b_err > 0.01, (slow_w_err, slow_b_err)
+# "running twice as many epochs at 0.03 would also do"
+longer = d2l.LinearRegressionScratch(2, seed=0)
+d2l.train(longer, d2l.squared_loss, d2l.SGDScratch(longer.params, lr=0.03), (features, labels),
+          num_epochs=10, batch_size=32, seed=0)
+assert (longer.w.detach().reshape(-1) - true_w).abs().max() < 0.01
+assert (longer.b.detach() - true_b).abs().max() < 0.01
 
 # %% [markdown]
 # Both errors are above $0.01$. Doubling the learning rate to $0.06$ makes our steps exactly those
@@ -325,9 +332,11 @@ assert len(full_history.step_loss) == 5 and full_w_err > 1
 # and why there?
 
 # %% tags=["solution"]
-# Solution 2: the curvature of the loss is the matrix X^T X / n, close to the identity here.
-curvature = torch.linalg.eigvalsh(features.T @ features / 1000)  # (d,)
-print("eigenvalues of X^T X / n:", curvature)
+# Solution 2: the curvature (Hessian) of the mean ½-loss in (w, b) is A^T A / n with A = [X, 1],
+# close to the identity here.
+A = torch.cat([features, torch.ones(1000, 1)], dim=1)  # (n, d + 1): the bias is a parameter too
+curvature = torch.linalg.eigvalsh(A.T @ A / 1000)  # (d + 1,)
+print("eigenvalues of A^T A / n:", curvature)
 for rate in [1.0, 1.5, 2.5]:
     m = d2l.LinearRegressionScratch(2, seed=0)
     h = d2l.train(m, d2l.squared_loss, d2l.SGDScratch(m.params, lr=rate),
@@ -336,11 +345,14 @@ for rate in [1.0, 1.5, 2.5]:
 
 # %% tags=["hide-cell"]
 assert (curvature - 1).abs().max() < 0.15  # "close to the identity"
+assert 1.5 < 2 / float(curvature.max()) < 2.5  # the limit 2 / lambda_max lies between 1.5 and 2.5
 
 # %% [markdown]
-# Along a direction of curvature $\lambda$, a gradient step multiplies the error by
-# $1 - \eta\lambda$. It shrinks while $|1 - \eta\lambda| < 1$, that is, for $\eta < 2/\lambda$.
-# Both eigenvalues are close to 1, so the limit is near $\eta = 2$: at $1.0$ and $1.5$ training
-# still converges, at $2.5$ the error grows at every step until the loss overflows and `d2l.train`
-# stops with `history.diverged` set. (With the ½-less `nn.MSELoss`, the curvature doubles and the
-# limit halves.)
+# The loss is quadratic in $(\mathbf w, b)$. Along an eigenvector of its Hessian
+# $\mathbf A^\top \mathbf A / n$ with eigenvalue (curvature) $\lambda$, a full gradient step
+# multiplies the error by $1 - \eta\lambda$; minibatch steps do the same on average. The error
+# shrinks while $|1 - \eta\lambda| < 1$, that is, for $\eta < 2/\lambda$, and the largest
+# $\lambda$ sets the limit. All three eigenvalues are close to 1, so the limit is near
+# $\eta = 2$: at $1.0$ and $1.5$ training still converges, at $2.5$ the error grows at every step
+# until the loss overflows and `d2l.train` stops with `history.diverged` set. (With the ½-less
+# `nn.MSELoss`, the curvature doubles and the limit halves.)
