@@ -27,10 +27,12 @@ def _gram_condition(G: torch.Tensor, X: torch.Tensor, fit_intercept: bool) -> fl
     cond = raw_condition(scaled_qr(X, fit_intercept))
     if cond**2 > eps**-0.5:
         digits = round(-math.log10(eps))
+        lost = round(math.log10(cond**2))
+        share = f"all {digits}" if lost >= digits else f"up to {lost} of the {digits}"
         warnings.warn(
             IllConditionedWarning(
                 f"the normal equation is ill-conditioned: cond(X^T X) = {cond**2:.1e} (the square "
-                f"of cond(X) = {cond:.1e}), so up to {math.log10(cond**2):.0f} of the {digits} "
+                f"of cond(X) = {cond:.1e}), so {share} "
                 f"significant digits of {G.dtype} can be lost; use method='auto' (QR with "
                 f"iterative refinement), or centre and scale the columns of X"
             ),
