@@ -78,6 +78,9 @@ assert torch.allclose(cases["curved"][1] - y0, 0.6 * (X0 - 2) ** 2, atol=1e-5)
 assert torch.allclose(cases["fanning"][1], 1 + 2 * X0 + (0.1 + 0.6 * X0) * eps, atol=1e-5)
 delta = torch.tensor([-1.0, 0.0, 1.0])[g0].reshape(-1, 1)
 assert torch.allclose(cases["shifted"][1] - y0, delta, atol=1e-5)
+# "Every fit recovers a slope near 2."
+for kind, (X, y, _, _) in cases.items():
+    assert abs(fit_least_squares(X, y).w.item() - 2) < 0.1, kind
 
 # %% [markdown]
 # Every fit recovers a slope near 2. The coefficients alone do not tell the four problems
@@ -251,12 +254,13 @@ assert torch.allclose(fit.w[1:], torch.tensor([1.0, 2.0], dtype=torch.float64), 
 # $1/\sigma_i^2$ (weighted least squares) — and, at the least, stop trusting a single $\sigma$
 # for the uncertainty of predictions.
 #
-# !!! note "What the flags do not say"
-#     A flag says that the residuals have structure, not which feature is responsible or what
-#     shape the missing effect has. Curvature is tested against one variable at a time; a curve
-#     in a feature you did not pass may show up only weakly in the fitted values (exercise 3).
-#     And with very many examples, tiny, harmless effects become statistically significant: look
-#     at the plot, and at the size of the effect, before acting on a flag.
+# ### What the flags do not say
+#
+# A flag says that the residuals have structure, not which feature is responsible or what
+# shape the missing effect has. Curvature is tested against one variable at a time; a curve
+# in a feature you did not pass may show up only weakly in the fitted values (exercise 3).
+# And with very many examples, tiny, harmless effects become statistically significant: look
+# at the plot, and at the size of the effect, before acting on a flag.
 #
 # ## Exercises
 #
@@ -313,7 +317,8 @@ assert abs((1 - (1 - 0.05) ** 3) - 1 / 7) < 0.01  # "one model in seven": 1 - 0.
 # normal features, and fit a plane. Diagnose against the fitted values, then against $x_2$.
 
 # %% tags=["solution"]
-# Solution 3: y_hat mixes x1 and x2, so the parabola in x2 is blurred when seen through y_hat.
+# Solution 3: x2² is uncorrelated with x2, so the plane gives x2 little weight and y_hat is
+# nearly x1 alone: seen through y_hat, the parabola in x2 looks like noise.
 gen = torch.Generator().manual_seed(0)
 X2 = torch.randn(400, 2, generator=gen)
 y2 = X2[:, :1] + 0.5 * X2[:, 1:] ** 2 + torch.randn(400, 1, generator=gen)
@@ -325,6 +330,7 @@ print(f"against y_hat: W = {against_fitted.statistic:.1f}, against x2: W = {agai
 
 # %% tags=["hide-cell"]
 assert against_x2.flagged and against_x2.statistic > 5 * against_fitted.statistic
+assert float(torch.corrcoef(torch.stack([y2_hat.flatten(), X2[:, 0].double()]))[0, 1]) > 0.95  # "mostly x1"
 
 # %% [markdown]
 # Seen through $\hat y$, which is mostly $x_1$, the curve in $x_2$ is diluted; against $x_2$ itself
