@@ -33,8 +33,10 @@
 # $$
 #
 # When $\mathcal B$ is drawn at random, $\mathbf g_{\mathcal B}$ is *unbiased*: on average it is
-# $\mathbf g$. Its error is the error of a sample mean. Let $\boldsymbol\Sigma$ be the covariance
-# of the per-example gradients around $\mathbf g$. For a batch drawn without replacement,
+# $\mathbf g$. Its error is the error of a sample mean. Let
+# $\boldsymbol\Sigma = \frac1n \sum_{i=1}^n (\nabla \ell_i - \mathbf g)(\nabla \ell_i - \mathbf g)^\top$
+# be the covariance of the per-example gradients around $\mathbf g$ (dividing by $n$: the $n$
+# examples are the whole population). For a batch drawn without replacement,
 #
 # $$
 # \mathbb E\, \lVert \mathbf g_{\mathcal B} - \mathbf g \rVert^2
@@ -140,8 +142,8 @@ assert table.seconds_per_update[-1] < table.seconds_per_update[0] * 1024 / 16, t
 # instead of at zero. What happens to the relative error and the cosine, and why?
 
 # %% tags=["solution"]
-# Solution 1: at (w*, b*) the full gradient is only the average of the noise terms, x_i ε_i,
-# which nearly cancel over n examples; each example's gradient does not shrink.
+# Solution 1: at (w*, b*) the residual is r_i = -ε_i, so the full gradient is only the average
+# of the noise terms -x_i ε_i, which nearly cancel over n examples; each example's does not shrink.
 w_star, b_star = torch.tensor([[2.0], [-3.4]]), torch.tensor([4.2])
 near = d2l.gradient_noise(X, y, w_star, b_star, batch_sizes=[1, 32, 1024], num_draws=200, seed=0)
 print(near)
