@@ -198,14 +198,27 @@ for scales in [(1.0, 3.0), (1.0, 10.0), (1.0, 30.0)]:
 import math
 
 assert all(1.8 < r < 1.9 for r in ratios), ratios
-assert f"{math.log(1000) / 2 / 1.5:.1f}" == "2.3"
+# The flat direction's share of the initial excess loss L(0) - L*, from the eigenvectors of H.
+H = X.double().T @ X.double() / len(X)
+curvatures, axes = torch.linalg.eigh(H)  # ascending: the flat direction first
+w_min = torch.linalg.lstsq(X.double(), y.double()).solution  # (2, 1): the minimizer
+excess = 0.5 * curvatures * (axes.T @ w_min).flatten() ** 2  # (2,): excess loss along each axis
+share = float(excess[0] / excess.sum())
+assert abs(share - 0.25) < 0.01, share  # "about a quarter"
+assert math.isclose(lrs["raw"] * float(curvatures[-1]), 1.5, rel_tol=1e-4)  # eta = 1.5 / lambda_max
+predicted = math.log(share * 1000) / 3  # steps per unit of kappa
+assert f"{math.log(0.25 * 1000) / 3:.1f}" == "1.8" and f"{math.log(1000) / 3:.1f}" == "2.3"
+assert all(abs(r / predicted - 1) < 0.05 for r in ratios), (ratios, predicted)
 
 # %% [markdown]
-# The steps grow in proportion to $\kappa$, about $1.9\,\kappa$ here. That is the flat
-# direction's rate: with $\eta = 1.5/\lambda_{\max}$ it shrinks the error by
-# $1 - 1.5/\kappa$ per step, and reducing the excess loss (the square of the error) a thousandfold
-# takes about $\frac{\kappa}{1.5} \cdot \frac{\ln 1000}{2} \approx 2.3\,\kappa$ steps; the
-# first, large steps of the steep direction give a head start.
+# The steps grow in proportion to $\kappa$, about $1.85\,\kappa$ here. That is the flat
+# direction's rate: with $\eta = 1.5/\lambda_{\max}$ it shrinks the error along that direction
+# by $1 - 1.5/\kappa$ per step, so its share of the excess loss (the square of the error) by
+# about $1 - 3/\kappa$. The steep direction is done after a few steps, and what is left to remove
+# is the flat direction's share of the initial excess loss — about a quarter here, not all of it.
+# Cutting a quarter down to a thousandth of the whole takes about
+# $\frac{\kappa}{3} \ln(0.25 \cdot 1000) \approx 1.8\,\kappa$ steps (it would be
+# $\frac{\kappa}{3} \ln 1000 \approx 2.3\,\kappa$ if the flat direction held all of it).
 #
 # **2. A per-coordinate learning rate.** Adam divides each coordinate's step by a running
 # estimate of the size of its gradient — a diagonal rescaling, roughly what standardizing does
