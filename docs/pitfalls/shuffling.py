@@ -123,10 +123,21 @@ ax_b.set(ylabel="bias b", title="bias after each step")
 ax_l.set(ylabel="minibatch loss", yscale="log", title="loss of each minibatch")
 fig
 
+# %% tags=["hide-cell"]
+# The caption below: per epoch, the bias of the file-order run at steps 0, 25, 50, ...
+b_bad = p_bad[:, -1]
+epochs = [b_bad[e * steps_per_epoch:(e + 1) * steps_per_epoch + 1] for e in range(5)]
+assert 7.5 < float(epochs[0][-1]) < 8  # "overshoots to almost 8"
+assert float(epochs[1][-1]) < float(epochs[1][0]) - 3  # the second epoch comes back down
+for b_epoch in epochs[2:]:  # later epochs: a dip, then a climb towards the end
+    low = int(b_epoch.argmin())
+    assert 0 < low < steps_per_epoch and float(b_epoch[-1] - b_epoch[low]) > 0.4, b_epoch
+
 # %% [markdown]
 # *Left: the bias of the shuffled run (blue) settles near $b^* = 4.2$ and jitters. In file
-# order (red) it overshoots in the first epoch; in every later one it dips at the start of the
-# file (small targets) and climbs towards its end (large targets). Right: in file order the
+# order (red) it climbs through the first epoch and overshoots to almost 8, and the second epoch
+# spends most of its steps coming back down; in each later one it dips while the small targets
+# at the start of the file go by and climbs towards the end (large targets). Right: in file order the
 # minibatch loss jumps at the epoch boundaries, where the model, tuned to the largest targets,
 # meets the smallest ones.*
 #
