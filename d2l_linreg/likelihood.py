@@ -81,9 +81,10 @@ def fit_gaussian_mle(
     Runs in float64, starting from ``w = 0``, ``b = 0`` and ``σ² = mean(y²)`` (the maximum-
     likelihood ``σ`` of that start), with autograd on the mean :func:`gaussian_nll`.
     The NLL's curvature in ``(w, b)`` is ``λ_max / σ²``, with ``λ_max`` the largest eigenvalue of
-    ``[X 1]ᵀ [X 1] / n``; ``lr`` must stay below ``2 σ² / λ_max`` or the iterates oscillate (and
-    ``σ`` grows to absorb the oscillation) — so a small noise level needs a small ``lr``, and
-    then many steps while ``σ`` is still large.
+    ``[X 1]ᵀ [X 1] / n``; once ``σ`` has shrunk so far that ``lr`` exceeds ``2 σ² / λ_max``, one
+    step throws ``(w, b)`` far off, ``σ`` jumps by orders of magnitude to match the residuals, and
+    the now tiny effective step leaves the weights stranded away from the fit — so a small noise
+    level needs a small ``lr``, and then many steps while ``σ`` is still large.
 
     Args:
         X: features (n, d). y: targets (n, 1). lr: step size. num_steps: number of steps.
