@@ -102,6 +102,18 @@ def finite(name: str, t: torch.Tensor) -> torch.Tensor:
     return t
 
 
+def vector(name: str, t: torch.Tensor) -> torch.Tensor:
+    """Return ``t`` of shape (n,) or (n, 1) as (n,); raise for any other shape."""
+    if t.dim() == 2 and t.shape[1] == 1:
+        t = t.reshape(-1)
+    if t.dim() != 1:
+        raise ValueError(
+            f"{name} must have shape (n,) or (n, 1) (got shape {tuple(t.shape)}); "
+            f"pass one column, e.g. X[:, 0]"
+        )
+    return t
+
+
 def design_and_target(X: Any, y: Any) -> tuple[torch.Tensor, torch.Tensor]:
     """Check a feature matrix ``X`` (n, d) and a target ``y`` (n, 1) or (n,) of equal length.
 

@@ -221,14 +221,7 @@ def polynomial_features(x: Any, degree: int) -> torch.Tensor:
     if isinstance(degree, bool) or not isinstance(degree, int) or degree < 1:
         raise ValueError(f"degree must be a positive integer (got {degree!r}); use e.g. degree=2")
     dtype = x.dtype if isinstance(x, torch.Tensor) and x.dtype == torch.float32 else torch.float64
-    x = _as_float("x", x, dtype)
-    if x.dim() == 2 and x.shape[1] == 1:
-        x = x.reshape(-1)
-    if x.dim() != 1:
-        raise ValueError(
-            f"x must have shape (n,) or (n, 1) (got shape {tuple(x.shape)}); "
-            f"pass one predictor, e.g. X[:, 0]"
-        )
+    x = _checks.vector("x", _as_float("x", x, dtype))
     return powers(x, degree)  # (n, K), each power correctly rounded (torch.pow may miss an ulp)
 
 

@@ -91,13 +91,7 @@ def _vector(name: str, value: Any, n: int | None = None) -> torch.Tensor:
         raise TypeError(
             f"{name} must be a floating-point tensor (got dtype {t.dtype}); use {name}.double()"
         )
-    if t.dim() == 2 and t.shape[1] == 1:
-        t = t.reshape(-1)
-    if t.dim() != 1:
-        raise ValueError(
-            f"{name} must have shape (n,) or (n, 1) (got shape {tuple(t.shape)}); "
-            f"pass one column, e.g. X[:, 0]"
-        )
+    t = _checks.vector(name, t)
     if n is not None and len(t) != n:
         raise ValueError(
             f"{name} must have one entry per prediction (got {len(t)}, expected {n}); "

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
-from typing import Any
 
 from mkdocs.utils import yaml_load
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 MKDOCS_YML = REPO / "mkdocs.yml"
-NOTEBOOK_SUFFIXES = (".py", ".ipynb")
 
-
-def _flatten(nav: Any) -> list[str]:
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, list):
-        return [p for item in nav for p in _flatten(item)]
-    if isinstance(nav, dict):
-        return [p for value in nav.values() for p in _flatten(value)]
-    return []
+# The site's hook decides which nav entries are pages and notebooks; the tests ask it, not a copy.
+_spec = importlib.util.spec_from_file_location("d2l_site_hook", DOCS / "hooks" / "site.py")
+assert _spec is not None and _spec.loader is not None
+_hook = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_hook)
+NOTEBOOK_SUFFIXES: tuple[str, ...] = _hook.NOTEBOOK_SUFFIXES
 
 
 def nav_pages() -> list[str]:
     """Every page listed in mkdocs.yml's `nav:`, as paths relative to docs/."""
     config = yaml_load(MKDOCS_YML.read_text(encoding="utf-8"))  # knows !ENV
-    return _flatten(config["nav"])
+    return list(_hook.nav_paths(config["nav"]))
 
 
 def nav_notebooks() -> list[str]:

@@ -40,20 +40,20 @@ NOTEBOOK_SUFFIXES = (".py", ".ipynb")
 MATHJAX_DEST = "assets/mathjax"
 
 
-def _nav_paths(nav: Any) -> list[str]:
+def nav_paths(nav: Any) -> list[str]:
     """All page paths in a `nav:` structure (nested lists and one-key dicts)."""
     if isinstance(nav, str):
         return [nav]
     if isinstance(nav, list):
-        return [p for item in nav for p in _nav_paths(item)]
+        return [p for item in nav for p in nav_paths(item)]
     if isinstance(nav, dict):
-        return [p for value in nav.values() for p in _nav_paths(value)]
+        return [p for value in nav.values() for p in nav_paths(value)]
     return []
 
 
 def nav_notebooks(config: Any) -> list[str]:
     """The nav entries that are notebooks (paths relative to docs/)."""
-    return [p for p in _nav_paths(config["nav"] or []) if p.endswith(NOTEBOOK_SUFFIXES)]
+    return [p for p in nav_paths(config["nav"] or []) if p.endswith(NOTEBOOK_SUFFIXES)]
 
 
 def on_config(config: Any) -> Any:
