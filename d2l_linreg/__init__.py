@@ -1,66 +1,75 @@
 """d2l_linreg: linear regression and the training loop, with every number tested.
 
-The public names live in small modules (one concept each) and are re-exported here:
+The chapter's API is here, one level deep (``__all__``, under 40 names):
 
 >>> import d2l_linreg as d2l
 >>> X, y = d2l.synthetic_data([2.0, -3.4], 4.2, 1000, seed=0)
 >>> X.shape, y.shape
 (torch.Size([1000, 2]), torch.Size([1000, 1]))
+
+Everything else is one namespace further, named after its topic, as the site's table of
+contents is: ``d2l.data``, ``d2l.models``, ``d2l.training``, ``d2l.closed_form``,
+``d2l.baselines``, ``d2l.diagnostics``, ``d2l.noise``, ``d2l.bias``, ``d2l.likelihood``,
+``d2l.pitfalls``, ``d2l.worked_examples`` and ``d2l.plotting``. The deliberately wrong code
+of the pitfalls pages lives only under ``d2l.pitfalls``:
+
+>>> d2l.pitfalls.summed_squared_loss.__module__
+'d2l_linreg.pitfalls.loop_bugs'
+
+ARCHITECTURE.md, at the root of the repository, says what each module holds.
 """
 
-from d2l_linreg.baselines import (
-    compare_with_mlp,
-    diabetes_report,
-    load_diabetes,
-    regression_problem,
-    rmse,
-    three_way_split,
-)
-from d2l_linreg.bias import (
-    add_constant_feature,
-    split_bias,
-    weight_decay_groups,
-    weight_decay_solution,
-)
-from d2l_linreg.closed_form import (
-    IllConditionedWarning,
-    LeastSquaresResult,
-    RankDeficientError,
-    condition_number,
-    fit_least_squares,
-    lre,
-    polynomial_features,
-)
-from d2l_linreg.concise import concise_setup, linear_model, mlp, mse_equivalent_lr
+import importlib
+
+# The topic namespaces (``d2l.pitfalls.summed_squared_loss``); `as` marks them as re-exported.
+from d2l_linreg import baselines as baselines
+from d2l_linreg import bias as bias
+from d2l_linreg import closed_form as closed_form
+from d2l_linreg import data as data
+from d2l_linreg import diagnostics as diagnostics
+from d2l_linreg import likelihood as likelihood
+from d2l_linreg import models as models
+from d2l_linreg import noise as noise
+from d2l_linreg import pitfalls as pitfalls
+from d2l_linreg import training as training
+from d2l_linreg import worked_examples as worked_examples
+from d2l_linreg.bias import weight_decay_groups, weight_decay_solution
+from d2l_linreg.closed_form import condition_number, fit_least_squares
 from d2l_linreg.data import (
     InMemoryLoader,
     Standardizer,
     data_iter,
     load_array,
-    load_csv,
     synthetic_data,
     train_val_split,
 )
-from d2l_linreg.datasets import NIST_DATASETS, NistDataset, load_nist
-from d2l_linreg.diagnostics import Diagnosis, Flag, diagnose, residual_case, residuals
-from d2l_linreg.gradients import (
+from d2l_linreg.diagnostics import diagnose
+from d2l_linreg.likelihood import fit_gaussian_mle, gaussian_nll, sigma2_mle
+from d2l_linreg.models import (
     LinearRegressionManual,
+    LinearRegressionScratch,
+    SGDScratch,
+    concise_setup,
     example_gradients,
+    linear_model,
+    linreg,
     manual_squared_loss,
     minibatch_gradients,
+    mlp,
+    mse_equivalent_lr,
+    sgd,
+    squared_loss,
 )
-from d2l_linreg.likelihood import GaussianFit, fit_gaussian_mle, gaussian_nll, sigma2_mle
-from d2l_linreg.noise import GradientNoise, gradient_noise
-from d2l_linreg.pitfalls import (
+from d2l_linreg.noise import gradient_noise
+from d2l_linreg.training import (
+    Callback,
+    History,
     ParameterPath,
-    SkipZeroGrad,
-    summed_squared_loss,
-    twice_averaged_squared_loss,
+    PrintLoss,
+    evaluate,
+    rmse,
+    train,
 )
-from d2l_linreg.pitfalls_data import max_stable_lr, steps_to_tolerance
-from d2l_linreg.scratch import LinearRegressionScratch, SGDScratch, linreg, sgd, squared_loss
-from d2l_linreg.train import Callback, History, PrintLoss, ProgressBar, evaluate, train
-from d2l_linreg.worked_examples import normal_equation_no_bias, sgd_update
 
 __version__ = "0.1.0"
 
@@ -70,44 +79,29 @@ _PLOTTING = ("plot_gradient_noise", "plot_loss_contours", "plot_loss_curves", "p
 
 
 def __getattr__(name: str) -> object:
-    if name in _PLOTTING:
-        from d2l_linreg import plotting
-
-        return getattr(plotting, name)
+    if name in _PLOTTING or name == "plotting":
+        plotting = importlib.import_module("d2l_linreg.plotting")
+        return plotting if name == "plotting" else getattr(plotting, name)
     raise AttributeError(f"module 'd2l_linreg' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_PLOTTING))
+    return sorted(set(globals()) | {*_PLOTTING, "plotting"})
 
 
 __all__ = [
-    "NIST_DATASETS",
     "Callback",
-    "Diagnosis",
-    "Flag",
-    "GaussianFit",
-    "GradientNoise",
     "History",
-    "IllConditionedWarning",
     "InMemoryLoader",
-    "LeastSquaresResult",
     "LinearRegressionManual",
     "LinearRegressionScratch",
-    "NistDataset",
     "ParameterPath",
     "PrintLoss",
-    "ProgressBar",
-    "RankDeficientError",
     "SGDScratch",
-    "SkipZeroGrad",
     "Standardizer",
-    "add_constant_feature",
-    "compare_with_mlp",
     "concise_setup",
     "condition_number",
     "data_iter",
-    "diabetes_report",
     "diagnose",
     "evaluate",
     "example_gradients",
@@ -118,37 +112,21 @@ __all__ = [
     "linear_model",
     "linreg",
     "load_array",
-    "load_csv",
-    "load_diabetes",
-    "load_nist",
-    "lre",
     "manual_squared_loss",
-    "max_stable_lr",
     "minibatch_gradients",
     "mlp",
     "mse_equivalent_lr",
-    "normal_equation_no_bias",
     "plot_gradient_noise",
     "plot_loss_contours",
     "plot_loss_curves",
     "plot_residuals",
-    "polynomial_features",
-    "regression_problem",
-    "residual_case",
-    "residuals",
     "rmse",
     "sgd",
-    "sgd_update",
     "sigma2_mle",
-    "split_bias",
     "squared_loss",
-    "steps_to_tolerance",
-    "summed_squared_loss",
     "synthetic_data",
-    "three_way_split",
     "train",
     "train_val_split",
-    "twice_averaged_squared_loss",
     "weight_decay_groups",
     "weight_decay_solution",
 ]

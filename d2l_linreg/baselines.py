@@ -2,25 +2,27 @@
 
 Two kinds of evidence live here. On synthetic data whose truth we choose, the MLP wins only when
 the truth is nonlinear (:func:`regression_problem`, :func:`compare_with_mlp`). On a small real data
-set that ships with scikit-learn (:func:`load_diabetes`) we fit the linear baseline by closed form
+set that ships with scikit-learn (:func:`~d2l_linreg.data.load_diabetes`) we fit the linear baseline by closed form
 and by SGD, then the MLP, and re-split the data to see how much of any difference is noise
 (:func:`diabetes_report`).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
-from d2l_linreg import _checks
 from d2l_linreg.closed_form import fit_least_squares
-from d2l_linreg.concise import linear_model, mlp
-from d2l_linreg.data import Standardizer, synthetic_data, train_val_split
-from d2l_linreg.scratch import squared_loss
-from d2l_linreg.train import History, evaluate, train
+from d2l_linreg.data.datasets import load_diabetes
+from d2l_linreg.data.scaling import standardize_parts
+from d2l_linreg.data.splits import three_way_split, train_val_split
+from d2l_linreg.data.synthetic import synthetic_data
+from d2l_linreg.models.concise import linear_model, mlp
+from d2l_linreg.models.scratch import squared_loss
+from d2l_linreg.training.loop import History, evaluate, train
+from d2l_linreg.training.metrics import rmse
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 KINDS = ("linear", "quadratic", "sine")
@@ -121,90 +123,6 @@ def compare_with_mlp(
 # --- A baseline on real data ------------------------------------------------------------------
 
 
-def load_diabetes(
-    *, dtype: torch.dtype = torch.float64
-) -> tuple[torch.Tensor, torch.Tensor, list[str]]:
-    """scikit-learn's diabetes data (442 patients, 10 features), read from the installed package.
-
-    The features are the raw values (``scaled=False``): age in years, sex coded 1/2, body mass
-    index, blood pressure and six blood serum measurements. The target is a measure of disease
-    progression one year after baseline. No network access is needed.
-
-    Returns:
-        ``(X, y, feature_names)`` with ``X`` (442, 10) and ``y`` (442, 1).
-
-    Raises:
-        ImportError: scikit-learn is not installed (it comes with the ``docs`` extra).
-
-    Example:
-        >>> X, y, names = load_diabetes()
-        >>> X.shape, y.shape, names[:4]
-        (torch.Size([442, 10]), torch.Size([442, 1]), ['age', 'sex', 'bmi', 'bp'])
-    """
-    try:
-        from sklearn.datasets import load_diabetes as _load
-    except ImportError as exc:  # pragma: no cover - scikit-learn ships with the docs/test extras
-        raise ImportError(
-            "load_diabetes needs scikit-learn; install it with pip install 'd2l_linreg[docs]'"
-        ) from exc
-    data = _load(scaled=False)
-    X = torch.as_tensor(data.data, dtype=dtype)  # (442, 10)
-    y = torch.as_tensor(data.target, dtype=dtype).reshape(-1, 1)  # (442, 1)
-    return X, y, list(data.feature_names)
-
-
-def three_way_split(
-    X: Any,
-    y: Any,
-    val_fraction: float = 0.2,
-    test_fraction: float = 0.2,
-    *,
-    seed: int | None = None,
-) -> tuple[Batch, Batch, Batch]:
-    """Split at random into training, validation and test parts.
-
-    Returns:
-        ``((X_train, y_train), (X_val, y_val), (X_test, y_test))`` with ``round(n * test_fraction)``
-        test rows and ``round(n * val_fraction)`` validation rows.
-
-    Raises:
-        ValueError: a fraction outside (0, 1), or fractions that leave a part empty.
-
-    Example:
-        >>> X, y = torch.arange(20.0).reshape(10, 2), torch.arange(10.0)
-        >>> tr, val, te = three_way_split(X, y, 0.2, 0.3, seed=0)
-        >>> len(tr[0]), len(val[0]), len(te[0])
-        (5, 2, 3)
-    """
-    X, y = _checks.design_and_target(X, y)
-    n = X.shape[0]
-    for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
-        _checks.positive_float(name, value, 0.2)
-        if value >= 1:
-            raise ValueError(f"{name} must be in (0, 1) (got {value}); use e.g. {name}=0.2")
-    n_val, n_test = round(n * val_fraction), round(n * test_fraction)
-    if min(n_val, n_test, n - n_val - n_test) < 1:
-        raise ValueError(
-            f"val_fraction={val_fraction} and test_fraction={test_fraction} of {n} examples leave "
-            f"a part empty ({n - n_val - n_test} train, {n_val} val, {n_test} test rows); "
-            f"use smaller fractions or more data"
-        )
-    order = torch.randperm(n, generator=_checks.seed_generator(seed))
-    test, val, tr = order[:n_test], order[n_test : n_test + n_val], order[n_test + n_val :]
-    return (X[tr], y[tr]), (X[val], y[val]), (X[test], y[test])
-
-
-def rmse(y_hat: torch.Tensor, y: torch.Tensor) -> float:
-    """Root mean squared error ``sqrt(mean((y_hat - y)²))`` in the units of ``y``.
-
-    Example:
-        >>> rmse(torch.tensor([[1.0], [3.0]]), torch.tensor([[2.0], [2.0]]))
-        1.0
-    """
-    r = y_hat.reshape(-1).double() - y.reshape(-1).double()  # (n,)
-    return math.sqrt(float((r**2).mean()))
-
-
 @dataclass
 class RealDataReport:
     """Root mean squared errors, in the target's units, of each model on each part of one split.
@@ -216,26 +134,6 @@ class RealDataReport:
 
     seed: int
     rmse: dict[str, dict[str, float]]
-
-
-def standardize_parts(
-    train_part: Batch, *others: Batch
-) -> tuple[list[Batch], Standardizer, Standardizer]:
-    """Standardize features *and* target of every part with statistics of ``train_part`` only.
-
-    Returns:
-        ``(parts, x_scaler, y_scaler)``: the standardized ``(X, y)`` of ``train_part`` and of each
-        of ``others``, in order; ``y_scaler`` maps predictions back with ``y_hat * std + mean``.
-
-    Example:
-        >>> tr = (torch.tensor([[0.0], [2.0]]), torch.tensor([[10.0], [30.0]]))
-        >>> parts, _, y_scaler = standardize_parts(tr, (torch.tensor([[4.0]]), torch.tensor([[50.0]])))
-        >>> parts[1][0].item(), parts[1][1].item(), y_scaler.mean.item()
-        (3.0, 3.0, 20.0)
-    """
-    x_scaler, y_scaler = Standardizer().fit(train_part[0]), Standardizer().fit(train_part[1])
-    parts = [(x_scaler.transform(X), y_scaler.transform(y)) for X, y in (train_part, *others)]
-    return parts, x_scaler, y_scaler
 
 
 def diabetes_report(

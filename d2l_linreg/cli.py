@@ -15,14 +15,16 @@ from typing import Any, NoReturn
 
 from torch import nn
 
-from d2l_linreg import concise, data, gradients, scratch
+from d2l_linreg import data
 from d2l_linreg.closed_form import (
     METHODS,
     RankDeficientError,
     fit_least_squares,
     polynomial_features,
 )
-from d2l_linreg.train import Callback, History, PrintLoss, ProgressBar, train
+from d2l_linreg.models import concise, gradients, scratch
+from d2l_linreg.training.callbacks import PrintLoss, ProgressBar
+from d2l_linreg.training.loop import Callback, History, train
 
 IMPLS = ("concise", "scratch", "manual")
 

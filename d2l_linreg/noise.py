@@ -22,7 +22,7 @@ from typing import Any
 import torch
 
 from d2l_linreg import _checks
-from d2l_linreg.gradients import minibatch_gradients
+from d2l_linreg.models.gradients import minibatch_gradients
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ import torch
 
 from d2l_linreg._checks import as_tensor, finite, finite_float, positive_float
 from d2l_linreg.closed_form import fit_least_squares
-from d2l_linreg.gradients import minibatch_gradients
-from d2l_linreg.scratch import linreg, squared_loss
+from d2l_linreg.models.gradients import minibatch_gradients
+from d2l_linreg.models.scratch import linreg, squared_loss
 
 __all__ = ["NormalEquationResult", "SGDUpdateResult", "normal_equation_no_bias", "sgd_update"]
 

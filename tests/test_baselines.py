@@ -60,7 +60,7 @@ def test_regression_problem_kinds_share_X_and_noise():
 def test_load_diabetes_is_the_raw_scikit_learn_data():
     from sklearn.datasets import load_diabetes
 
-    X, y, names = d2l.load_diabetes()
+    X, y, names = d2l.data.load_diabetes()
     ref = load_diabetes(scaled=False)
     assert X.dtype == torch.float64 and X.shape == (442, 10) and y.shape == (442, 1)
     assert torch.equal(X, torch.as_tensor(ref.data)) and names == list(ref.feature_names)
@@ -70,22 +70,22 @@ def test_load_diabetes_is_the_raw_scikit_learn_data():
 def test_three_way_split_partitions_the_rows():
     X = torch.arange(100.0).reshape(50, 2)
     y = torch.arange(50.0)
-    tr, val, te = d2l.three_way_split(X, y, 0.2, 0.3, seed=1)
+    tr, val, te = d2l.data.three_way_split(X, y, 0.2, 0.3, seed=1)
     assert (len(tr[0]), len(val[0]), len(te[0])) == (25, 10, 15)
     rows = torch.cat([tr[1], val[1], te[1]]).flatten().sort().values
     assert torch.equal(rows, y)
-    again = d2l.three_way_split(X, y, 0.2, 0.3, seed=1)
+    again = d2l.data.three_way_split(X, y, 0.2, 0.3, seed=1)
     assert all(torch.equal(a[0], b[0]) for a, b in zip((tr, val, te), again, strict=True))
     with pytest.raises(ValueError, match=r"test_fraction must be in \(0, 1\) \(got 1.5\)"):
-        d2l.three_way_split(X, y, 0.2, 1.5)
+        d2l.data.three_way_split(X, y, 0.2, 1.5)
     with pytest.raises(ValueError, match="leave a part empty"):
-        d2l.three_way_split(X, y, 0.5, 0.5)
+        d2l.data.three_way_split(X, y, 0.5, 0.5)
 
 
 def test_standardize_parts_uses_training_statistics_only():
-    X, y, _ = d2l.load_diabetes()
-    tr, val, te = d2l.three_way_split(X, y, seed=0)
-    parts, x_scaler, y_scaler = baselines.standardize_parts(tr, val, te)
+    X, y, _ = d2l.data.load_diabetes()
+    tr, val, te = d2l.data.three_way_split(X, y, seed=0)
+    parts, x_scaler, y_scaler = d2l.data.standardize_parts(tr, val, te)
     assert torch.allclose(parts[0][0].mean(0), torch.zeros(10, dtype=torch.float64), atol=1e-12)
     assert torch.allclose(x_scaler.mean, tr[0].mean(0))
     assert float(y_scaler.mean) == pytest.approx(float(tr[1].mean()))
@@ -94,7 +94,7 @@ def test_standardize_parts_uses_training_statistics_only():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_diabetes_sgd_agrees_with_closed_form_and_beats_the_mean(seed):
-    rmse = d2l.diabetes_report(seed).rmse
+    rmse = d2l.baselines.diabetes_report(seed).rmse
     cf, sgd = rmse["closed_form"], rmse["sgd"]
     # the closed form minimizes training error, so SGD can only be above it;
     # measured gap over seeds 0-5: 0.1-0.5 % (train), |val| <= 1.1 %
@@ -107,7 +107,7 @@ def test_diabetes_sgd_agrees_with_closed_form_and_beats_the_mean(seed):
 
 def test_diabetes_report_rejects_unknown_models():
     with pytest.raises(ValueError, match=r"models must be among .*'forest'"):
-        d2l.diabetes_report(0, models=("forest",))
+        d2l.baselines.diabetes_report(0, models=("forest",))
 
 
 def test_rmse():

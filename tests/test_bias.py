@@ -8,15 +8,14 @@ from torch import nn
 
 from d2l_linreg import (
     LinearRegressionScratch,
-    add_constant_feature,
     linear_model,
-    split_bias,
     squared_loss,
     synthetic_data,
     train,
     weight_decay_groups,
     weight_decay_solution,
 )
+from d2l_linreg.bias import add_constant_feature, split_bias
 
 TRUE_W, TRUE_B = [2.0, -3.4], 4.2
 

@@ -117,8 +117,10 @@ def test_solve_json_matches_nist_certified_values(capsys, tmp_path):
         assert status == 0 and err == ""
         res = json.loads(out)
         assert {"w", "b", "method", "condition_number"} <= res.keys()
-        certified = d2l.load_nist(name).certified
-        assert d2l.lre([res["b"], *res["w"]], certified) >= 7  # the solver's accuracy goal
+        certified = d2l.data.load_nist(name).certified
+        assert (
+            d2l.closed_form.lre([res["b"], *res["w"]], certified) >= 7
+        )  # the solver's accuracy goal
 
 
 def test_solve_target_no_intercept_and_text_output(capsys, tmp_path):

@@ -8,7 +8,6 @@ import pytest
 import torch
 from sklearn.linear_model import LinearRegression
 
-from d2l_linreg._refine import cholesky_refine
 from d2l_linreg.closed_form import (
     METHODS,
     IllConditionedWarning,
@@ -18,6 +17,7 @@ from d2l_linreg.closed_form import (
     lre,
     polynomial_features,
 )
+from d2l_linreg.closed_form.refine import cholesky_refine
 
 
 def problem(n, d, seed, offset=2.0, noise=0.1):

@@ -131,13 +131,13 @@ def test_standardizer_uses_training_statistics_only():
 def test_load_csv(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("y,x1,x2\n1,2,3\n4,5,6\n")
-    X, y, names = d2l.load_csv(path)
+    X, y, names = d2l.data.load_csv(path)
     assert (
         names == ["x1", "x2"]
         and X.tolist() == [[2.0, 3.0], [5.0, 6.0]]
         and y.tolist() == [[1.0], [4.0]]
     )
-    X, y, names = d2l.load_csv(path, target="x2")
+    X, y, names = d2l.data.load_csv(path, target="x2")
     assert names == ["y", "x1"] and y.tolist() == [[3.0], [6.0]]
     assert X.dtype == torch.float64
 
@@ -157,13 +157,13 @@ def test_load_csv_errors(tmp_path, text, match):
     path = tmp_path / "bad.csv"
     path.write_text(text)
     with pytest.raises(ValueError, match=match):
-        d2l.load_csv(path)
+        d2l.data.load_csv(path)
 
 
 def test_load_csv_missing_file_and_target(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such file"):
-        d2l.load_csv(tmp_path / "missing.csv")
+        d2l.data.load_csv(tmp_path / "missing.csv")
     path = tmp_path / "d.csv"
     path.write_text("y,x\n1,2\n")
     with pytest.raises(ValueError, match="no column named 'z'"):
-        d2l.load_csv(path, target="z")
+        d2l.data.load_csv(path, target="z")

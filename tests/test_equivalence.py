@@ -16,7 +16,6 @@ from sklearn.linear_model import LinearRegression
 from torch import nn
 
 import d2l_linreg as d2l
-from d2l_linreg.closed_form import fit_least_squares
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
@@ -37,16 +36,6 @@ class _Replay:
     def __iter__(self) -> Iterator[Batch]:
         self.count += 1
         return iter(self.epochs[self.count - 1])
-
-
-class _Record(d2l.Callback):
-    """The parameters (w_1, ..., w_d, b) after every step."""
-
-    def __init__(self, params: list[torch.Tensor]) -> None:
-        self.params, self.path = params, []
-
-    def on_step_end(self, step: int, loss: float) -> None:
-        self.path.append(torch.cat([p.detach().reshape(-1) for p in self.params]))
 
 
 def _problem(d: int, seed: int) -> tuple[torch.Tensor, torch.Tensor, list[list[Batch]]]:
@@ -79,11 +68,11 @@ def _train_path(path: str, d: int, seed: int, lr: float) -> torch.Tensor:
     with torch.no_grad():
         params[0].copy_(w0.reshape(params[0].shape))
         params[1].copy_(b0)
-    record = _Record(params)
+    record = d2l.ParameterPath(model)  # rows (w_1, ..., w_d, b): the start, then every step
     d2l.train(
         model, loss_fn, optimizer, _Replay(epochs), num_epochs=len(epochs), callbacks=[record]
     )
-    return torch.stack(record.path)
+    return record.tensor()[1:]
 
 
 def _gap(a: torch.Tensor, b: torch.Tensor) -> float:
@@ -194,7 +183,7 @@ def _sgd_params(d: int, seed: int) -> torch.Tensor:
 def test_closed_form_agrees_with_sgd(d: int, seed: int) -> None:
     true_w, true_b = PROBLEMS[d]
     X, y = d2l.synthetic_data(true_w, true_b, 1000, noise=0.01, seed=seed)
-    fit = fit_least_squares(X, y)
+    fit = d2l.fit_least_squares(X, y)
     closed = torch.cat([fit.w.reshape(-1), fit.w.new_tensor([fit.b])])
     # SGD with a constant step keeps fluctuating around the minimizer, by about
     # sqrt(lr * sigma^2 / batch) ~ 3e-4 here; 1e-3 leaves a margin above that.
@@ -207,7 +196,7 @@ def test_closed_form_agrees_with_scikit_learn_in_float64(d: int, seed: int, meth
     true_w, true_b = PROBLEMS[d]
     X, y = d2l.synthetic_data(true_w, true_b, 1000, noise=0.01, seed=seed)
     X64, y64 = X.double(), y.double()
-    fit = fit_least_squares(X64, y64, method=method)
+    fit = d2l.fit_least_squares(X64, y64, method=method)
     sk = LinearRegression().fit(X64.numpy(), y64.numpy())
     # float64 on a well-conditioned problem (cond ~ 1): both solvers are accurate to ~1e-14
     torch.testing.assert_close(

@@ -5,9 +5,9 @@ import math
 import pytest
 import torch
 
-import d2l_linreg.closed_form as cf
+import d2l_linreg.closed_form.api as cf
 from d2l_linreg.closed_form import IllConditionedWarning, fit_least_squares, lre
-from d2l_linreg.datasets import NIST_DATASETS, load_nist
+from d2l_linreg.data.datasets import NIST_DATASETS, load_nist
 
 
 @pytest.mark.parametrize("name", NIST_DATASETS)

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from d2l_linreg.data import synthetic_data
-from d2l_linreg.gradients import minibatch_gradients
+from d2l_linreg.models.gradients import minibatch_gradients
 from d2l_linreg.noise import gradient_noise
 
 SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256]

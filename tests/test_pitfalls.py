@@ -7,7 +7,8 @@ import torch
 from torch import nn
 
 import d2l_linreg as d2l
-from d2l_linreg import pitfalls, pitfalls_data
+from d2l_linreg import pitfalls
+from d2l_linreg.training.callbacks import _parameters
 
 SEEDS = range(4)
 
@@ -85,8 +86,8 @@ def test_summed_and_twice_averaged_losses_scale_the_gradient_by_the_batch_size(b
     grads = {}
     for name, loss_fn in [
         ("mean", d2l.squared_loss),
-        ("sum", d2l.summed_squared_loss),
-        ("twice", d2l.twice_averaged_squared_loss),
+        ("sum", d2l.pitfalls.summed_squared_loss),
+        ("twice", d2l.pitfalls.twice_averaged_squared_loss),
     ]:
         model = d2l.linear_model(2, seed=1)
         loss = loss_fn(model(X), y)
@@ -101,7 +102,11 @@ def test_summed_and_twice_averaged_losses_scale_the_gradient_by_the_batch_size(b
 def test_loss_scaling_bugs_diverge_or_crawl(seed):
     X, y = _running_example(seed)
     results = {}
-    for loss_fn in (d2l.squared_loss, d2l.summed_squared_loss, d2l.twice_averaged_squared_loss):
+    for loss_fn in (
+        d2l.squared_loss,
+        d2l.pitfalls.summed_squared_loss,
+        d2l.pitfalls.twice_averaged_squared_loss,
+    ):
         model = d2l.linear_model(2, seed=seed)
         h = d2l.train(
             model,
@@ -113,8 +118,8 @@ def test_loss_scaling_bugs_diverge_or_crawl(seed):
         )
         results[loss_fn] = (h, d2l.evaluate(model, d2l.squared_loss, (X, y)))
     h_mean, loss_mean = results[d2l.squared_loss]
-    h_sum, _ = results[d2l.summed_squared_loss]
-    h_twice, loss_twice = results[d2l.twice_averaged_squared_loss]
+    h_sum, _ = results[d2l.pitfalls.summed_squared_loss]
+    h_twice, loss_twice = results[d2l.pitfalls.twice_averaged_squared_loss]
     assert not h_mean.diverged and loss_mean < 1e-4  # the noise floor is 5e-5
     assert h_sum.diverged and len(h_sum.step_loss) < 160
     assert not h_twice.diverged and loss_twice > 1e4 * loss_mean  # measured: 5.1-5.5 vs ~5e-5
@@ -144,10 +149,10 @@ def test_accumulated_gradient_is_exactly_the_running_sum(make_model):
     model = make_model()
     singles = []
     for X_B, y_B in batches:
-        for p in pitfalls._parameters(model):
+        for p in _parameters(model):
             p.grad = None
         d2l.squared_loss(model(X_B), y_B).mean().backward()
-        singles.append([p.grad.clone() for p in pitfalls._parameters(model)])
+        singles.append([p.grad.clone() for p in _parameters(model)])
     accumulated = pitfalls.accumulated_gradients(model, d2l.squared_loss, batches)
     for k, snapshot in enumerate(accumulated):
         for i, grad in enumerate(snapshot):
@@ -162,7 +167,7 @@ def test_skip_zero_grad_in_train_is_momentum_one_and_never_settles():
     finals = []
     for make_opt in (
         lambda ps: torch.optim.SGD(ps, lr=0.03),
-        lambda ps: d2l.SkipZeroGrad(torch.optim.SGD(ps, lr=0.03)),
+        lambda ps: d2l.pitfalls.SkipZeroGrad(torch.optim.SGD(ps, lr=0.03)),
         lambda ps: torch.optim.SGD(ps, lr=0.03, momentum=1.0),
     ):
         model = d2l.linear_model(2, seed=0)
@@ -179,8 +184,8 @@ def test_skip_zero_grad_in_train_is_momentum_one_and_never_settles():
 
 
 def test_subset_search_losses_match_a_direct_fit():
-    problem = pitfalls_data.leakage_problem(seed=3)
-    search = pitfalls_data.subset_search(problem, 20, subset_size=4, seed=3)
+    problem = pitfalls.leakage_problem(seed=3)
+    search = pitfalls.subset_search(problem, 20, subset_size=4, seed=3)
     for i in (0, 7, 19):
         cols = search.subsets[i]
         fit = d2l.fit_least_squares(problem.train[0][:, cols], problem.train[1])
@@ -193,9 +198,7 @@ def test_subset_search_losses_match_a_direct_fit():
 def test_best_of_many_configurations_is_optimistic_on_every_seed():
     gaps = {1: [], 1000: []}
     for seed in range(5):
-        search = pitfalls_data.subset_search(
-            pitfalls_data.leakage_problem(seed=seed), 1000, seed=seed
-        )
+        search = pitfalls.subset_search(pitfalls.leakage_problem(seed=seed), 1000, seed=seed)
         for K in gaps:
             _, val_loss, test_loss = search.best_after(K)
             gaps[K].append(test_loss - val_loss)
@@ -205,13 +208,13 @@ def test_best_of_many_configurations_is_optimistic_on_every_seed():
 
 
 def test_leakage_inputs_are_checked():
-    problem = pitfalls_data.leakage_problem(num_features=3, seed=0)
+    problem = pitfalls.leakage_problem(num_features=3, seed=0)
     with pytest.raises(ValueError, match=r"subset_size must be at most the 3 features \(got 5\)"):
-        pitfalls_data.subset_search(problem, 10)
+        pitfalls.subset_search(problem, 10)
     with pytest.raises(ValueError, match=r"num_features must be at least 2 \(got 1\)"):
-        pitfalls_data.leakage_problem(num_features=1)
+        pitfalls.leakage_problem(num_features=1)
     with pytest.raises(ValueError, match=r"k must be a positive integer \(got 0\)"):
-        pitfalls_data.subset_search(problem, 10, subset_size=2).best_after(0)
+        pitfalls.subset_search(problem, 10, subset_size=2).best_after(0)
 
 
 # --- the normal equation at scale -------------------------------------------------------------
@@ -219,18 +222,18 @@ def test_leakage_inputs_are_checked():
 
 def test_operation_counts():
     n, d = 5000, 40
-    cost = pitfalls_data.normal_equation_cost(n, d)
+    cost = pitfalls.normal_equation_cost(n, d)
     assert cost["gram"] == n * d * d and cost["total"] == n * d * d + n * d + d**3 // 6 + d * d
-    assert pitfalls_data.sgd_epoch_cost(n, d, batch_size=50) == 2 * n * d + d * 100
-    ratio = cost["total"] / pitfalls_data.sgd_epoch_cost(n, d)
+    assert pitfalls.sgd_epoch_cost(n, d, batch_size=50) == 2 * n * d + d * 100
+    ratio = cost["total"] / pitfalls.sgd_epoch_cost(n, d)
     assert ratio == pytest.approx(d / 2, rel=0.05)  # forming X^T X ~ d/2 epochs
-    assert pitfalls_data.gram_bytes(10**4, torch.float64) == 8 * 10**8
+    assert pitfalls.gram_bytes(10**4, torch.float64) == 8 * 10**8
 
 
 def test_collinear_features_square_the_condition_number_and_break_float32():
     kappas = []
     for eps in (1e-1, 1e-2, 1e-3):
-        X = pitfalls_data.collinear_features(1000, eps, seed=0)
+        X = pitfalls.collinear_features(1000, eps, seed=0)
         kappas.append(d2l.condition_number(X))
         G = X.T @ X
         assert torch.linalg.cond(G).item() == pytest.approx(
@@ -238,10 +241,10 @@ def test_collinear_features_square_the_condition_number_and_break_float32():
         )
     assert kappas[1] / kappas[0] == pytest.approx(10, rel=0.05)  # kappa ~ 1 / eps
     assert kappas[2] / kappas[1] == pytest.approx(10, rel=0.05)
-    X = pitfalls_data.collinear_features(1000, 1e-3, seed=0)
+    X = pitfalls.collinear_features(1000, 1e-3, seed=0)
     y = X.sum(dim=1, keepdim=True)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", d2l.IllConditionedWarning)
+        warnings.simplefilter("ignore", d2l.closed_form.IllConditionedWarning)
         w32 = d2l.fit_least_squares(X, y, method="normal", dtype=torch.float32).w.double()
     w64 = d2l.fit_least_squares(X, y).w
     assert torch.allclose(w64, torch.ones(2, dtype=torch.float64), atol=1e-8)  # noise-free: exact
@@ -252,7 +255,7 @@ def test_collinear_features_square_the_condition_number_and_break_float32():
 
 
 def test_unscaled_problem_has_the_stated_true_weights():
-    X, y = pitfalls_data.unscaled_problem(500, scales=(2.0, 5.0), noise=0.0, seed=1)
+    X, y = pitfalls.unscaled_problem(500, scales=(2.0, 5.0), noise=0.0, seed=1)
     w = torch.linalg.lstsq(X.double(), y.double()).solution.reshape(-1)
     torch.testing.assert_close(
         w, torch.tensor([1.0, -0.68], dtype=torch.float64), rtol=0, atol=1e-5
@@ -260,40 +263,42 @@ def test_unscaled_problem_has_the_stated_true_weights():
     with pytest.raises(
         ValueError, match=r"scales must be two positive numbers \(got \(1.0, -1.0\)\)"
     ):
-        pitfalls_data.unscaled_problem(scales=(1.0, -1.0))
+        pitfalls.unscaled_problem(scales=(1.0, -1.0))
 
 
 @pytest.mark.parametrize("factor, diverges", [(0.95, False), (1.05, True)])
 def test_max_stable_lr_is_the_gradient_descent_limit(factor, diverges):
-    X, y = pitfalls_data.unscaled_problem(200, seed=0)
-    lr = factor * d2l.max_stable_lr(X)
-    run = pitfalls_data.scaling_run(X, y, lr, batch_size=200, num_epochs=2000)  # full batch
+    X, y = pitfalls.unscaled_problem(200, seed=0)
+    lr = factor * d2l.pitfalls.max_stable_lr(X)
+    run = pitfalls.scaling_run(X, y, lr, batch_size=200, num_epochs=2000)  # full batch
     if diverges:  # the steep direction grows by |1 - 2.1| = 1.1 per step
         assert run.history.diverged
     else:  # the flat direction shrinks by 1 - 1.9 / kappa per step; the floor is ½ 0.01²
-        assert float(pitfalls_data.loss_along_path(X, y, run.path[-1:])) < 1e-4
+        assert float(pitfalls.loss_along_path(X, y, run.path[-1:])) < 1e-4
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_standardized_features_need_far_fewer_steps(seed):
-    X, y = pitfalls_data.unscaled_problem(1000, seed=seed)
+    X, y = pitfalls.unscaled_problem(1000, seed=seed)
     X_scaled = X / X.std(dim=0)
     steps = []
     for Z in (X, X_scaled):
-        run = pitfalls_data.scaling_run(Z, y, 0.75 * d2l.max_stable_lr(Z), num_epochs=12, seed=seed)
-        steps.append(d2l.steps_to_tolerance(Z, y, run.path))
+        run = pitfalls.scaling_run(
+            Z, y, 0.75 * d2l.pitfalls.max_stable_lr(Z), num_epochs=12, seed=seed
+        )
+        steps.append(d2l.pitfalls.steps_to_tolerance(Z, y, run.path))
     # measured: 201 vs 5 (seed 0); the raw run needs ~1.85 kappa steps, kappa ~ 100
     assert steps[0] > 20 * steps[1]
 
 
 def test_steps_to_tolerance_none_when_never_reached():
     X, y = torch.tensor([[1.0], [2.0]]), torch.tensor([[1.0], [2.0]])
-    assert d2l.steps_to_tolerance(X, y, torch.tensor([[0.0], [0.5]])) is None
+    assert d2l.pitfalls.steps_to_tolerance(X, y, torch.tensor([[0.0], [0.5]])) is None
 
 
 def test_scaling_run_is_the_notebook_code():
-    X, y = pitfalls_data.unscaled_problem(300, seed=0)
-    lr = 0.75 * d2l.max_stable_lr(X)
+    X, y = pitfalls.unscaled_problem(300, seed=0)
+    lr = 0.75 * d2l.pitfalls.max_stable_lr(X)
     model = nn.Linear(2, 1, bias=False)
     nn.init.zeros_(model.weight)
     path = d2l.ParameterPath(model)
@@ -307,4 +312,4 @@ def test_scaling_run_is_the_notebook_code():
         seed=0,
         callbacks=[path],
     )
-    assert torch.equal(pitfalls_data.scaling_run(X, y, lr, num_epochs=3).path, path.tensor())
+    assert torch.equal(pitfalls.scaling_run(X, y, lr, num_epochs=3).path, path.tensor())

@@ -11,7 +11,7 @@ import warnings
 
 import torch
 
-from ._refine import IllConditionedWarning, design, gram, raw_condition, scaled_qr, svd_condition
+from .common import IllConditionedWarning, design, gram, raw_condition, scaled_qr, svd_condition
 
 
 def _gram_condition(G: torch.Tensor, X: torch.Tensor, fit_intercept: bool) -> float:

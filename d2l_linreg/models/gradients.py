@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from d2l_linreg import _checks
-from d2l_linreg.scratch import LinearRegressionScratch
+from d2l_linreg.models.scratch import LinearRegressionScratch
 
 
 def example_gradients(

@@ -3,9 +3,10 @@
 Every demonstration runs the package's one :func:`~d2l_linreg.train`; the bug is in what goes
 into it: an unshuffled loader over data sorted by target (:func:`shuffling_run`), a loss that is
 summed or averaged twice (:func:`summed_squared_loss`, :func:`twice_averaged_squared_loss`), an
-optimizer whose ``zero_grad`` does nothing (:class:`SkipZeroGrad`). :class:`ParameterPath` is the
-callback that records where the parameters went. The data and solver pitfalls (validation leakage,
-the normal equation at scale, unscaled features) are in :mod:`d2l_linreg.pitfalls_data`.
+optimizer whose ``zero_grad`` does nothing (:class:`SkipZeroGrad`). The general callback
+:class:`~d2l_linreg.training.callbacks.ParameterPath` records where the parameters went. The data
+and solver pitfalls are in :mod:`d2l_linreg.pitfalls.data_and_solver` and
+:mod:`d2l_linreg.pitfalls.feature_scaling`.
 """
 
 from __future__ import annotations
@@ -18,48 +19,16 @@ import torch
 from torch import nn
 
 from d2l_linreg import _checks
-from d2l_linreg.concise import linear_model
-from d2l_linreg.data import InMemoryLoader, synthetic_data, train_val_split
-from d2l_linreg.scratch import squared_loss
-from d2l_linreg.train import Callback, History, train
+from d2l_linreg.data.loaders import InMemoryLoader
+from d2l_linreg.data.splits import train_val_split
+from d2l_linreg.data.synthetic import synthetic_data
+from d2l_linreg.models.concise import linear_model
+from d2l_linreg.models.scratch import squared_loss
+from d2l_linreg.training.callbacks import ParameterPath, _parameters
+from d2l_linreg.training.loop import History, train
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 TRUE_W, TRUE_B = (2.0, -3.4), 4.2  # the site's running example
-
-
-def _parameters(model: nn.Module) -> list[torch.Tensor]:
-    return list(model.parameters()) or list(getattr(model, "params", []))
-
-
-class ParameterPath(Callback):
-    """A callback that records all parameters of ``model``, flattened, after every step.
-
-    ``points`` starts with the parameters before training, so after k steps it holds k + 1
-    rows. For ``nn.Linear(d, 1)`` a row is ``(w_1, ..., w_d, b)``.
-
-    Example:
-        >>> model = nn.Linear(1, 1)
-        >>> path = ParameterPath(model)
-        >>> with torch.no_grad():
-        ...     _ = model.weight.fill_(2.0), model.bias.fill_(-1.0)
-        >>> path.on_step_end(0, 0.0)
-        >>> path.tensor()[-1].tolist()
-        [2.0, -1.0]
-    """
-
-    def __init__(self, model: nn.Module) -> None:
-        self.model = model
-        self.points = [self._flat()]
-
-    def _flat(self) -> torch.Tensor:
-        return torch.cat([p.detach().reshape(-1).clone() for p in _parameters(self.model)])
-
-    def on_step_end(self, step: int, loss: float) -> None:
-        self.points.append(self._flat())
-
-    def tensor(self) -> torch.Tensor:
-        """The path as a tensor of shape (steps + 1, number of parameters)."""
-        return torch.stack(self.points)
 
 
 # --- Not shuffling ----------------------------------------------------------------------------

@@ -8,16 +8,15 @@ returned :class:`History`, and monitoring goes through callbacks.
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol
 
 import torch
 from torch import nn
 
 from d2l_linreg import _checks
-from d2l_linreg.data import InMemoryLoader
+from d2l_linreg.data.loaders import InMemoryLoader
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -63,53 +62,6 @@ class Callback:
 
     def on_epoch_end(self, epoch: int, history: History) -> bool | None:
         return None
-
-
-class PrintLoss(Callback):
-    """Prints ``epoch N, train loss L[, val loss V]`` after each epoch."""
-
-    def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream
-
-    def on_epoch_end(self, epoch: int, history: History) -> None:
-        line = f"epoch {epoch + 1}, train loss {history.train_loss[-1]:.6f}"
-        if history.val_loss:
-            line += f", val loss {history.val_loss[-1]:.6f}"
-        print(line, file=self.stream or sys.stdout)
-
-
-class ProgressBar(Callback):
-    """A text progress bar over the steps of each epoch, drawn in place on a terminal.
-
-    It draws only when the stream is a terminal (a log file gets the loss lines alone), redraws
-    only when the bar changes, and clears itself at the end of each epoch.
-    """
-
-    def __init__(self, steps_per_epoch: int, width: int = 30, stream: TextIO | None = None) -> None:
-        self.total = max(1, steps_per_epoch)
-        self.width = width
-        self.stream = stream or sys.stderr
-        self._epoch, self._drawn = 0, -1
-
-    def on_step_end(self, step: int, loss: float) -> None:
-        if not self.stream.isatty():
-            return
-        done = step % self.total + 1
-        filled = self.width * done // self.total
-        if filled != self._drawn:
-            self._drawn = filled
-            bar = "#" * filled + "-" * (self.width - filled)
-            print(
-                f"\repoch {self._epoch + 1} [{bar}] {done}/{self.total} loss {loss:.4f}",
-                end="",
-                file=self.stream,
-                flush=True,
-            )
-
-    def on_epoch_end(self, epoch: int, history: History) -> None:
-        self._epoch, self._drawn = epoch + 1, -1
-        if self.stream.isatty():
-            print("\r\033[K", end="", file=self.stream, flush=True)
 
 
 def _as_batches(data: Any, name: str, batch_size: int, seed: int | None, shuffle: bool) -> Any:

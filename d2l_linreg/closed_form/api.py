@@ -4,7 +4,7 @@
 the theory page, ``w = (XᵀX)⁻¹ Xᵀy``, kept to show how it fails; the default ``"auto"`` passes
 NIST's Statistical Reference Datasets (at least 7 correct digits on every coefficient of all
 seven shipped sets) and is about as fast as a Cholesky solve of the normal equations when the
-problem allows it. How it works is in ``_refine.py``.
+problem allows it. How it works is in ``refine.py``; the textbook solvers are in ``plain.py``.
 """
 
 from __future__ import annotations
@@ -15,17 +15,11 @@ from typing import Any
 
 import torch
 
-from . import _checks
-from ._dd import powers
-from ._plain import SOLVERS
-from ._refine import (
-    IllConditionedWarning,
-    RankDeficientError,
-    cholesky_refine,
-    design,
-    design_matvec,
-    qr_refine,
-)
+from .. import _checks
+from .common import IllConditionedWarning, RankDeficientError, design, design_matvec
+from .dd import powers
+from .plain import SOLVERS
+from .refine import cholesky_refine, qr_refine
 
 __all__ = [
     "METHODS",

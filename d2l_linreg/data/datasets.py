@@ -1,4 +1,4 @@
-"""Small reference data shipped with the package: NIST's least-squares test problems.
+"""Reference data: NIST's least-squares test problems (shipped) and scikit-learn's diabetes data.
 
 NIST's Statistical Reference Datasets (StRD) come with coefficients certified to 15 digits,
 so they grade a solver by its log relative error (``lre``): the number of correct digits.
@@ -14,9 +14,9 @@ from typing import NamedTuple
 
 import torch
 
-from .closed_form import polynomial_features
+from d2l_linreg.closed_form import polynomial_features
 
-__all__ = ["NIST_DATASETS", "NistDataset", "load_nist"]
+__all__ = ["NIST_DATASETS", "NistDataset", "load_diabetes", "load_nist"]
 
 NIST_DATASETS = ("norris", "pontius", "longley", "filip", "wampler3", "wampler4", "wampler5")
 
@@ -81,3 +81,35 @@ def load_nist(name: str) -> NistDataset:
         r_squared=meta.get("r_squared"),
         difficulty=meta["difficulty"],
     )
+
+
+def load_diabetes(
+    *, dtype: torch.dtype = torch.float64
+) -> tuple[torch.Tensor, torch.Tensor, list[str]]:
+    """scikit-learn's diabetes data (442 patients, 10 features), read from the installed package.
+
+    The features are the raw values (``scaled=False``): age in years, sex coded 1/2, body mass
+    index, blood pressure and six blood serum measurements. The target is a measure of disease
+    progression one year after baseline. No network access is needed.
+
+    Returns:
+        ``(X, y, feature_names)`` with ``X`` (442, 10) and ``y`` (442, 1).
+
+    Raises:
+        ImportError: scikit-learn is not installed (it comes with the ``docs`` extra).
+
+    Example:
+        >>> X, y, names = load_diabetes()
+        >>> X.shape, y.shape, names[:4]
+        (torch.Size([442, 10]), torch.Size([442, 1]), ['age', 'sex', 'bmi', 'bp'])
+    """
+    try:
+        from sklearn.datasets import load_diabetes as _load
+    except ImportError as exc:  # pragma: no cover - scikit-learn ships with the docs/test extras
+        raise ImportError(
+            "load_diabetes needs scikit-learn; install it with pip install 'd2l_linreg[docs]'"
+        ) from exc
+    data = _load(scaled=False)
+    X = torch.as_tensor(data.data, dtype=dtype)  # (442, 10)
+    y = torch.as_tensor(data.target, dtype=dtype).reshape(-1, 1)  # (442, 1)
+    return X, y, list(data.feature_names)

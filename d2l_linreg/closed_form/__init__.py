@@ -1,0 +1,32 @@
+"""Least squares in closed form (the normal-equation and numerics pages).
+
+* ``api.py`` — the public functions: :func:`fit_least_squares`, :func:`condition_number`,
+  :func:`polynomial_features`, :func:`lre`;
+* ``plain.py`` — the textbook solvers (normal equation, Cholesky, QR, lstsq), kept to show what
+  goes wrong;
+* ``refine.py`` — the accurate solvers behind ``method="auto"`` (QR or Cholesky + refinement);
+* ``common.py`` — what both kinds share: the design, Gram matrix, scaled QR, the two errors;
+* ``dd.py`` — double-double arithmetic (residuals to twice the working precision).
+"""
+
+from d2l_linreg.closed_form.api import (
+    METHODS,
+    IllConditionedWarning,
+    LeastSquaresResult,
+    RankDeficientError,
+    condition_number,
+    fit_least_squares,
+    lre,
+    polynomial_features,
+)
+
+__all__ = [
+    "METHODS",
+    "IllConditionedWarning",
+    "LeastSquaresResult",
+    "RankDeficientError",
+    "condition_number",
+    "fit_least_squares",
+    "lre",
+    "polynomial_features",
+]

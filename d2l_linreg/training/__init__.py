@@ -1,0 +1,22 @@
+"""The one training loop and what plugs into it.
+
+* ``loop.py`` — :func:`train`, :func:`evaluate`, :class:`History`, :class:`Callback`;
+* ``callbacks.py`` — general callbacks: :class:`PrintLoss`, :class:`ProgressBar`,
+  :class:`ParameterPath`;
+* ``metrics.py`` — :func:`rmse`.
+"""
+
+from d2l_linreg.training.callbacks import ParameterPath, PrintLoss, ProgressBar
+from d2l_linreg.training.loop import Callback, History, evaluate, train
+from d2l_linreg.training.metrics import rmse
+
+__all__ = [
+    "Callback",
+    "History",
+    "ParameterPath",
+    "PrintLoss",
+    "ProgressBar",
+    "evaluate",
+    "rmse",
+    "train",
+]

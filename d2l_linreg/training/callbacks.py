@@ -1,0 +1,95 @@
+"""General callbacks for :func:`~d2l_linreg.train`: print the loss, draw a progress bar, record
+the parameter path. Each overrides the hooks of :class:`~d2l_linreg.training.loop.Callback`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+import torch
+from torch import nn
+
+from d2l_linreg.training.loop import Callback, History
+
+
+class PrintLoss(Callback):
+    """Prints ``epoch N, train loss L[, val loss V]`` after each epoch."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream
+
+    def on_epoch_end(self, epoch: int, history: History) -> None:
+        line = f"epoch {epoch + 1}, train loss {history.train_loss[-1]:.6f}"
+        if history.val_loss:
+            line += f", val loss {history.val_loss[-1]:.6f}"
+        print(line, file=self.stream or sys.stdout)
+
+
+class ProgressBar(Callback):
+    """A text progress bar over the steps of each epoch, drawn in place on a terminal.
+
+    It draws only when the stream is a terminal (a log file gets the loss lines alone), redraws
+    only when the bar changes, and clears itself at the end of each epoch.
+    """
+
+    def __init__(self, steps_per_epoch: int, width: int = 30, stream: TextIO | None = None) -> None:
+        self.total = max(1, steps_per_epoch)
+        self.width = width
+        self.stream = stream or sys.stderr
+        self._epoch, self._drawn = 0, -1
+
+    def on_step_end(self, step: int, loss: float) -> None:
+        if not self.stream.isatty():
+            return
+        done = step % self.total + 1
+        filled = self.width * done // self.total
+        if filled != self._drawn:
+            self._drawn = filled
+            bar = "#" * filled + "-" * (self.width - filled)
+            print(
+                f"\repoch {self._epoch + 1} [{bar}] {done}/{self.total} loss {loss:.4f}",
+                end="",
+                file=self.stream,
+                flush=True,
+            )
+
+    def on_epoch_end(self, epoch: int, history: History) -> None:
+        self._epoch, self._drawn = epoch + 1, -1
+        if self.stream.isatty():
+            print("\r\033[K", end="", file=self.stream, flush=True)
+
+
+def _parameters(model: nn.Module) -> list[torch.Tensor]:
+    return list(model.parameters()) or list(getattr(model, "params", []))
+
+
+class ParameterPath(Callback):
+    """A callback that records all parameters of ``model``, flattened, after every step.
+
+    ``points`` starts with the parameters before training, so after k steps it holds k + 1
+    rows. For ``nn.Linear(d, 1)`` a row is ``(w_1, ..., w_d, b)``.
+
+    Example:
+        >>> model = nn.Linear(1, 1)
+        >>> path = ParameterPath(model)
+        >>> with torch.no_grad():
+        ...     _ = model.weight.fill_(2.0), model.bias.fill_(-1.0)
+        >>> path.on_step_end(0, 0.0)
+        >>> path.tensor()[-1].tolist()
+        [2.0, -1.0]
+    """
+
+    def __init__(self, model: nn.Module) -> None:
+        self.model = model
+        self.points = [self._flat()]
+
+    def _flat(self) -> torch.Tensor:
+        return torch.cat([p.detach().reshape(-1).clone() for p in _parameters(self.model)])
+
+    def on_step_end(self, step: int, loss: float) -> None:
+        self.points.append(self._flat())
+
+    def tensor(self) -> torch.Tensor:
+        """The path as a tensor of shape (steps + 1, number of parameters)."""
+        return torch.stack(self.points)
