@@ -21,7 +21,8 @@ import warnings
 
 import torch
 
-from d2l_linreg import NIST_DATASETS, fit_least_squares, load_nist, lre
+from d2l_linreg.closed_form import fit_least_squares, lre
+from d2l_linreg.data import NIST_DATASETS, load_nist
 
 METHODS = ("cholesky", "auto", "normal", "qr", "lstsq")
 

@@ -104,7 +104,7 @@ def evaluate(
     Each minibatch is weighted by its size, so the result is the mean over all examples.
 
     Example:
-        >>> from d2l_linreg.scratch import LinearRegressionScratch, squared_loss
+        >>> from d2l_linreg.models.scratch import LinearRegressionScratch, squared_loss
         >>> model = LinearRegressionScratch(1, sigma=0.0)
         >>> evaluate(model, squared_loss, (torch.tensor([[1.0], [2.0]]), torch.tensor([[3.0], [5.0]])))
         8.5

@@ -35,8 +35,6 @@
 import torch
 
 import d2l_linreg as d2l
-from d2l_linreg.closed_form import fit_least_squares
-from d2l_linreg.diagnostics import chi2_quantile
 
 # %% [markdown]
 # ## Four problems, one straight line
@@ -54,14 +52,14 @@ from d2l_linreg.diagnostics import chi2_quantile
 # \end{aligned}
 # $$
 #
-# `d2l.residual_case(kind, seed=...)` draws them. We fit the same model to all four — a straight
+# `d2l.diagnostics.residual_case(kind, seed=...)` draws them. We fit the same model to all four — a straight
 # line $\hat y = w x + b$ by least squares — and keep the fitted values:
 
 # %%
 cases = {}
 for kind in ["adequate", "curved", "fanning", "shifted"]:
-    X, y, groups = d2l.residual_case(kind, seed=0)  # X (400, 1), y (400, 1), groups (400,)
-    fit = fit_least_squares(X, y)
+    X, y, groups = d2l.diagnostics.residual_case(kind, seed=0)  # X (400, 1), y (400, 1), groups (400,)
+    fit = d2l.fit_least_squares(X, y)
     y_hat = X.double() @ fit.w + fit.b  # (400, 1) @ (1,) -> (400,)
     cases[kind] = (X, y, groups, y_hat)
     print(f"{kind:9} w = {fit.w.item():.3f}, b = {fit.b:.3f}")
@@ -80,7 +78,7 @@ delta = torch.tensor([-1.0, 0.0, 1.0])[g0].reshape(-1, 1)
 assert torch.allclose(cases["shifted"][1] - y0, delta, atol=1e-5)
 # "Every fit recovers a slope near 2."
 for kind, (X, y, _, _) in cases.items():
-    assert abs(fit_least_squares(X, y).w.item() - 2) < 0.1, kind
+    assert abs(d2l.fit_least_squares(X, y).w.item() - 2) < 0.1, kind
 
 # %% [markdown]
 # Every fit recovers a slope near 2. The coefficients alone do not tell the four problems
@@ -179,9 +177,9 @@ assert means[0] > means[1] > means[2], means
 
 # %%
 alpha = 0.001
-print(f"curvature threshold          chi2_1 quantile     = {chi2_quantile(1 - alpha, 1):.2f}")
-print(f"heteroscedasticity threshold chi2_2 quantile     = {chi2_quantile(1 - alpha, 2):.2f}")
-print(f"group-shift threshold        chi2_2 quantile / 2 = {chi2_quantile(1 - alpha, 2) / 2:.2f}")
+print(f"curvature threshold          chi2_1 quantile     = {d2l.diagnostics.chi2_quantile(1 - alpha, 1):.2f}")
+print(f"heteroscedasticity threshold chi2_2 quantile     = {d2l.diagnostics.chi2_quantile(1 - alpha, 2):.2f}")
+print(f"group-shift threshold        chi2_2 quantile / 2 = {d2l.diagnostics.chi2_quantile(1 - alpha, 2) / 2:.2f}")
 
 # %% [markdown]
 # Each `Flag` holds its `statistic`, `threshold`, `p_value` and a `description`, and is true when
@@ -223,14 +221,14 @@ for kind, name in [("curved", "curvature"), ("fanning", "heteroscedasticity"), (
 # %%
 X, y, groups, _ = cases["curved"]
 X_square = torch.cat([X, X**2], dim=1)  # (400, 2): x and x²
-fit = fit_least_squares(X_square, y)
+fit = d2l.fit_least_squares(X_square, y)
 curved_again = d2l.diagnose(X_square.double() @ fit.w + fit.b, y, feature=X, groups=groups)
 print("curved, with x²:     ", curved_again.flagged, f"(W = {curved_again.curvature.statistic:.2f})")
 
 X, y, groups, _ = cases["shifted"]
 one_hot = torch.nn.functional.one_hot(groups, 3)[:, 1:].float()  # (400, 2): groups 1 and 2
 X_groups = torch.cat([X, one_hot], dim=1)
-fit = fit_least_squares(X_groups, y)
+fit = d2l.fit_least_squares(X_groups, y)
 shifted_again = d2l.diagnose(X_groups.double() @ fit.w + fit.b, y, feature=X, groups=groups)
 print("shifted, with groups:", shifted_again.flagged, f"(F = {shifted_again.group_shift.statistic:.2f})")
 print("estimated group effects relative to group 0:", [round(v, 2) for v in fit.w[1:].tolist()])
@@ -272,8 +270,8 @@ assert torch.allclose(fit.w[1:], torch.tensor([1.0, 2.0], dtype=torch.float64), 
 def flag_rate(kind, name, n, seeds=range(20)):
     raised = 0
     for seed in seeds:
-        X, y, groups = d2l.residual_case(kind, n, seed=seed)
-        fit = fit_least_squares(X, y)
+        X, y, groups = d2l.diagnostics.residual_case(kind, n, seed=seed)
+        fit = d2l.fit_least_squares(X, y)
         diagnosis = d2l.diagnose(X.double() @ fit.w + fit.b, y, feature=X, groups=groups)
         raised += bool(getattr(diagnosis, name))
     return raised / len(seeds)
@@ -298,8 +296,8 @@ assert list(rates.values()) == sorted(rates.values()), rates
 # Solution 2: each flag is raised with probability about alpha on an adequate model: ~5 in 100.
 counts = {"curvature": 0, "heteroscedasticity": 0, "group_shift": 0}
 for seed in range(100):
-    X, y, groups = d2l.residual_case("adequate", seed=seed)
-    fit = fit_least_squares(X, y)
+    X, y, groups = d2l.diagnostics.residual_case("adequate", seed=seed)
+    fit = d2l.fit_least_squares(X, y)
     for name in d2l.diagnose(X.double() @ fit.w + fit.b, y, feature=X, groups=groups, alpha=0.05).flagged:
         counts[name] += 1
 print(counts)
@@ -322,7 +320,7 @@ assert abs((1 - (1 - 0.05) ** 3) - 1 / 7) < 0.01  # "one model in seven": 1 - 0.
 gen = torch.Generator().manual_seed(0)
 X2 = torch.randn(400, 2, generator=gen)
 y2 = X2[:, :1] + 0.5 * X2[:, 1:] ** 2 + torch.randn(400, 1, generator=gen)
-fit = fit_least_squares(X2, y2)
+fit = d2l.fit_least_squares(X2, y2)
 y2_hat = X2.double() @ fit.w + fit.b
 against_fitted = d2l.diagnose(y2_hat, y2).curvature
 against_x2 = d2l.diagnose(y2_hat, y2, feature=X2[:, 1]).curvature

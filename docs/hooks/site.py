@@ -1,6 +1,6 @@
 """MkDocs hooks for the d2l_linreg site (listed under `hooks:` in mkdocs.yml).
 
-What they do, and why (see /work/shared/design/TOOLING.md):
+What they do, and why (see "Site tooling" in ARCHITECTURE.md):
 
 * Every `.py`/`.ipynb` page listed in `nav:` is added to mkdocs-jupyter's `include:` list,
   so a new notebook needs only its nav entry; no other `.py` under docs/ becomes a page.

@@ -34,7 +34,6 @@ import textwrap
 import torch
 
 import d2l_linreg as d2l
-from d2l_linreg.plotting import plot_loss_curves
 
 
 def show(fn):
@@ -263,7 +262,7 @@ assert (replay.b.detach() - explicit_b).abs().max() <= 1e-6
 # floor $\frac12 \sigma^2$:
 
 # %% alt="Two panels, both with a logarithmic loss axis. Left: the minibatch loss of each of the 160 steps falls steadily for about three epochs, then fluctuates around a low floor. Right: the mean training loss per epoch falls, then levels off over the last two epochs."
-fig = plot_loss_curves(history, title="From scratch: ½-loss, lr 0.06")
+fig = d2l.plot_loss_curves(history, title="From scratch: ½-loss, lr 0.06")
 fig
 
 # %% tags=["hide-cell"]

@@ -28,7 +28,6 @@ import torch
 from torch import nn
 
 import d2l_linreg as d2l
-from d2l_linreg import pitfalls_data
 
 # %% [markdown]
 # ## Two features, two units
@@ -44,7 +43,7 @@ from d2l_linreg import pitfalls_data
 # practice `d2l.Standardizer` centres and scales in one go.
 
 # %%
-X, y = pitfalls_data.unscaled_problem(1000, scales=(1.0, 10.0), noise=0.01, seed=0)
+X, y = d2l.pitfalls.unscaled_problem(1000, scales=(1.0, 10.0), noise=0.01, seed=0)
 scaler = d2l.Standardizer().fit(X)
 X_scaled = X / scaler.std  # (n, 2) / (2,): each column to standard deviation 1
 print("standard deviations, raw:   ", [round(v, 2) for v in X.std(dim=0).tolist()])
@@ -77,13 +76,13 @@ for name, Z in [("raw", X), ("scaled", X_scaled)]:
 # %% [markdown]
 # Gradient descent has a single learning rate $\eta$ for all directions. Along a direction of
 # curvature $\lambda$ a step multiplies the distance to the minimum by $1 - \eta\lambda$, so it
-# diverges unless $\eta < 2/\lambda_{\max}$ (`d2l.max_stable_lr`). The steep direction sets the
+# diverges unless $\eta < 2/\lambda_{\max}$ (`d2l.pitfalls.max_stable_lr`). The steep direction sets the
 # limit; the flat direction, with $\lambda_{\min}$, then shrinks by only
 # $1 - \eta\lambda_{\min} > 1 - 2/\kappa$ per step. For each problem we take 75 % of its own
 # largest stable rate — as large as is comfortably safe:
 
 # %%
-lrs = {"raw": 0.75 * d2l.max_stable_lr(X), "scaled": 0.75 * d2l.max_stable_lr(X_scaled)}
+lrs = {"raw": 0.75 * d2l.pitfalls.max_stable_lr(X), "scaled": 0.75 * d2l.pitfalls.max_stable_lr(X_scaled)}
 print({name: round(lr, 4) for name, lr in lrs.items()})
 
 # %% [markdown]
@@ -91,7 +90,7 @@ print({name: round(lr, 4) for name, lr in lrs.items()})
 #
 # Both runs use the package's `train` with minibatches of 32, ten epochs, starting from
 # $\mathbf w = \mathbf 0$. `d2l.ParameterPath` records the weights after every step. For each run,
-# `d2l.steps_to_tolerance` finds the first step at which less than 0.1 % of the initial excess
+# `d2l.pitfalls.steps_to_tolerance` finds the first step at which less than 0.1 % of the initial excess
 # loss $L(\mathbf w_0) - L^*$ is left.
 
 # %%
@@ -106,8 +105,8 @@ def sgd_path(Z, lr):
 
 
 paths = {"raw": sgd_path(X, lrs["raw"]), "scaled": sgd_path(X_scaled, lrs["scaled"])}
-steps = {"raw": d2l.steps_to_tolerance(X, y, paths["raw"], tol=1e-3),
-         "scaled": d2l.steps_to_tolerance(X_scaled, y, paths["scaled"], tol=1e-3)}
+steps = {"raw": d2l.pitfalls.steps_to_tolerance(X, y, paths["raw"], tol=1e-3),
+         "scaled": d2l.pitfalls.steps_to_tolerance(X_scaled, y, paths["scaled"], tol=1e-3)}
 print(f"steps to tolerance: raw {steps['raw']}, scaled {steps['scaled']}, "
       f"ratio {steps['raw'] / steps['scaled']:.0f}")
 
@@ -184,13 +183,13 @@ assert f"{torch.linalg.eigvalsh(X.double().T @ X.double() / len(X))[-1]:.0f}" ==
 # Solution 1: the same run for two more scales; kappa is the condition number of the Hessian.
 ratios = []
 for scales in [(1.0, 3.0), (1.0, 10.0), (1.0, 30.0)]:
-    X_q, y_q = pitfalls_data.unscaled_problem(1000, scales=scales, seed=0)
+    X_q, y_q = d2l.pitfalls.unscaled_problem(1000, scales=scales, seed=0)
     kappa = d2l.condition_number(X_q, fit_intercept=False) ** 2  # cond(X^T X) = cond(X)^2
     if scales == (1.0, 10.0):
         n_steps = steps["raw"]  # the run above
     else:
-        run = pitfalls_data.scaling_run(X_q, y_q, 0.75 * d2l.max_stable_lr(X_q), num_epochs=60)
-        n_steps = d2l.steps_to_tolerance(X_q, y_q, run.path)
+        run = d2l.pitfalls.scaling_run(X_q, y_q, 0.75 * d2l.pitfalls.max_stable_lr(X_q), num_epochs=60)
+        n_steps = d2l.pitfalls.steps_to_tolerance(X_q, y_q, run.path)
     ratios.append(n_steps / kappa)
     print(f"scales {scales}: kappa {kappa:6.1f}, steps {n_steps:5d}, steps / kappa {n_steps / kappa:.2f}")
 
@@ -232,7 +231,7 @@ nn.init.zeros_(model.weight)
 adam_path = d2l.ParameterPath(model)
 d2l.train(model, d2l.squared_loss, torch.optim.Adam(model.parameters(), lr=0.1), (X, y),
           num_epochs=3, seed=0, callbacks=[adam_path])
-adam_steps = d2l.steps_to_tolerance(X, y, adam_path.tensor())
+adam_steps = d2l.pitfalls.steps_to_tolerance(X, y, adam_path.tensor())
 print(f"Adam on raw features: {adam_steps} steps (SGD: raw {steps['raw']}, scaled {steps['scaled']})")
 
 # %% tags=["hide-cell"]

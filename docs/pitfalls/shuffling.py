@@ -29,7 +29,6 @@ import torch
 from matplotlib.figure import Figure
 
 import d2l_linreg as d2l
-from d2l_linreg import pitfalls
 
 # %% [markdown]
 # ## Data sorted by target
@@ -42,7 +41,7 @@ from d2l_linreg import pitfalls
 true_b = 4.2
 X, y = d2l.synthetic_data([2.0, -3.4], true_b, 1000, noise=1.0, seed=0)
 (X_train, y_train), val = d2l.train_val_split(X, y, 0.2, seed=0)
-X_sorted, y_sorted = pitfalls.sort_by_target(X_train, y_train)
+X_sorted, y_sorted = d2l.pitfalls.sort_by_target(X_train, y_train)
 print("first targets:", [round(v, 1) for v in y_sorted[:4, 0].tolist()])
 print("last targets: ", [round(v, 1) for v in y_sorted[-4:, 0].tolist()])
 
@@ -82,7 +81,7 @@ assert len(X_train) == 800 and len(val[0]) == 200  # the 20 % split
 assert steps_per_epoch == math.ceil(len(X_train) / 32)
 # the package's shuffling_run performs exactly these steps
 for shuffle, (h, p) in ((True, runs["shuffled"]), (False, runs["file order"])):
-    ref = pitfalls.shuffling_run(shuffle, seed=0)
+    ref = d2l.pitfalls.shuffling_run(shuffle, seed=0)
     assert ref.history.val_loss == h.val_loss and torch.equal(ref.path, p)
     assert ref.steps_per_epoch == steps_per_epoch
 ratio = h_bad.val_loss[-1] / h_good.val_loss[-1]
@@ -161,7 +160,7 @@ for b_epoch in epochs[2:]:  # later epochs: a dip, then a climb towards the end
 
 # %% tags=["solution"]
 # Solution 1: the package's shuffling_run performs the steps above for any settings.
-slow = {shuffle: pitfalls.shuffling_run(shuffle, lr=0.03, seed=0) for shuffle in (True, False)}
+slow = {shuffle: d2l.pitfalls.shuffling_run(shuffle, lr=0.03, seed=0) for shuffle in (True, False)}
 print(f"lr 0.03: validation loss shuffled {slow[True].val_loss:.3f}, "
       f"file order {slow[False].val_loss:.3f}")
 
