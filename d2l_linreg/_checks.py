@@ -150,3 +150,87 @@ def seed_generator(seed: int | None) -> torch.Generator | None:
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an integer or None (got {_describe(seed)}); use e.g. seed=0")
     return torch.Generator().manual_seed(seed)
+
+
+# --- Converters: one contract each ---------------------------------------------------------
+
+
+def real_tensor(name: str, value: Any, dtype: torch.dtype) -> torch.Tensor:
+    """Any tensor, array or nested list of real numbers, detached and converted to ``dtype``.
+
+    Any shape; not checked for finiteness. Text, complex numbers and what ``torch.as_tensor``
+    cannot read raise ``ValueError``.
+    """
+    try:
+        t = value if isinstance(value, torch.Tensor) else torch.as_tensor(value, dtype=dtype)
+    except (TypeError, ValueError, RuntimeError):
+        t = None
+    if t is None or t.is_complex() or isinstance(value, (str, bytes)):
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise ValueError(
+            f"{name} must be a tensor, array or list of numbers (got {shown} that is a "
+            f"{type(value).__name__}); convert text and missing values to numbers first"
+        )
+    return t.detach().to(dtype)  # a converted input is data, not part of an autograd graph
+
+
+def float_vector(name: str, value: Any, n: int | None = None) -> torch.Tensor:
+    """A floating-point tensor of shape (n,) or (n, 1), finite, as float64 (n,).
+
+    Integer tensors raise ``TypeError`` (no silent conversion); with ``n`` given, the length must
+    be ``n`` (one entry per prediction).
+    """
+    t = as_tensor(name, value)
+    if not t.is_floating_point():
+        raise TypeError(
+            f"{name} must be a floating-point tensor (got dtype {t.dtype}); use {name}.double()"
+        )
+    t = vector(name, t)
+    if n is not None and len(t) != n:
+        raise ValueError(
+            f"{name} must have one entry per prediction (got {len(t)}, expected {n}); "
+            f"pass values for the same examples as y_hat"
+        )
+    return finite(name, t).double()
+
+
+def group_labels(value: Any, n: int) -> torch.Tensor:
+    """Integer labels, one per example, shape (n,) or (n, 1), renumbered 0..k-1 as (n,).
+
+    At least 2 labels with at least 2 examples each.
+    """
+    g = as_tensor("groups", value, None if isinstance(value, torch.Tensor) else torch.int64)
+    if g.is_floating_point() or g.is_complex() or g.dtype == torch.bool:
+        raise TypeError(f"groups must hold integer labels (got dtype {g.dtype}); use groups.long()")
+    g = g.reshape(-1) if g.dim() == 2 and g.shape[1] == 1 else g
+    if g.dim() != 1 or len(g) != n:
+        raise ValueError(
+            f"groups must have shape (n,) with n = {n} (got shape {tuple(g.shape)}); "
+            f"pass one label per example"
+        )
+    labels, counts = torch.unique(g, return_counts=True)
+    if len(labels) < 2 or int(counts.min()) < 2:
+        raise ValueError(
+            f"groups must hold at least 2 labels with at least 2 examples each (got counts "
+            f"{dict(zip(labels.tolist(), counts.tolist(), strict=True))}); merge small groups"
+        )
+    return torch.unique(g, return_inverse=True)[1]  # labels 0..k-1
+
+
+def number_column(name: str, value: Any, example: str) -> torch.Tensor:
+    """A one-feature input: a non-empty 1-D sequence of finite numbers, as float64 (n, 1).
+
+    A bare number raises ``TypeError``; ``example`` is shown in the fix (``x=(1.0, 2.0)``).
+    """
+    if isinstance(value, (int, float)):
+        raise TypeError(
+            f"{name} must be a sequence of numbers, one per example (got {value!r} that is a "
+            f"{type(value).__name__}); use e.g. {name}={example}"
+        )
+    t = as_tensor(name, value, torch.float64)
+    if t.dim() != 1 or t.numel() == 0:
+        raise ValueError(
+            f"{name} must be a non-empty 1-D sequence, one number per example (got shape "
+            f"{tuple(t.shape)}); use e.g. {name}={example}"
+        )
+    return finite(name, t.detach().to(torch.float64)).reshape(-1, 1)  # (n,) -> (n, 1)

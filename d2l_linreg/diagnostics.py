@@ -81,42 +81,8 @@ def residuals(y_hat: Any, y: Any) -> torch.Tensor:
         >>> residuals(torch.tensor([[1.0], [2.0]]), torch.tensor([0.5, 2.5]))
         tensor([ 0.5000, -0.5000], dtype=torch.float64)
     """
-    y_hat = _vector("y_hat", y_hat)
-    return y_hat - _vector("y", y, len(y_hat))
-
-
-def _vector(name: str, value: Any, n: int | None = None) -> torch.Tensor:
-    t = _checks.as_tensor(name, value)
-    if not t.is_floating_point():
-        raise TypeError(
-            f"{name} must be a floating-point tensor (got dtype {t.dtype}); use {name}.double()"
-        )
-    t = _checks.vector(name, t)
-    if n is not None and len(t) != n:
-        raise ValueError(
-            f"{name} must have one entry per prediction (got {len(t)}, expected {n}); "
-            f"pass values for the same examples as y_hat"
-        )
-    return _checks.finite(name, t).double()
-
-
-def _groups(value: Any, n: int) -> torch.Tensor:
-    g = _checks.as_tensor("groups", value, None if isinstance(value, torch.Tensor) else torch.int64)
-    if g.is_floating_point() or g.is_complex() or g.dtype == torch.bool:
-        raise TypeError(f"groups must hold integer labels (got dtype {g.dtype}); use groups.long()")
-    g = g.reshape(-1) if g.dim() == 2 and g.shape[1] == 1 else g
-    if g.dim() != 1 or len(g) != n:
-        raise ValueError(
-            f"groups must have shape (n,) with n = {n} (got shape {tuple(g.shape)}); "
-            f"pass one label per example"
-        )
-    labels, counts = torch.unique(g, return_counts=True)
-    if len(labels) < 2 or int(counts.min()) < 2:
-        raise ValueError(
-            f"groups must hold at least 2 labels with at least 2 examples each (got counts "
-            f"{dict(zip(labels.tolist(), counts.tolist(), strict=True))}); merge small groups"
-        )
-    return torch.unique(g, return_inverse=True)[1]  # labels 0..k-1
+    y_hat = _checks.float_vector("y_hat", y_hat)
+    return y_hat - _checks.float_vector("y", y, len(y_hat))
 
 
 @functools.lru_cache(maxsize=64)
@@ -231,14 +197,14 @@ def diagnose(
         heteroscedasticity  no     ...     13.82  ...
         group_shift         no           nan       nan  nan
     """
-    y_hat = _vector("y_hat", y_hat)
-    r = y_hat - _vector("y", y, len(y_hat))
+    y_hat = _checks.float_vector("y_hat", y_hat)
+    r = y_hat - _checks.float_vector("y", y, len(y_hat))
     if len(r) < 10:
         raise ValueError(f"diagnose needs at least 10 examples (got {len(r)}); pass more data")
     if not (isinstance(alpha, float) and 0 < alpha < 1):
         raise ValueError(f"alpha must be a float in (0, 1) (got {alpha!r}); use e.g. alpha=0.001")
     against = "fitted values" if feature is None else "feature"
-    z = y_hat if feature is None else _vector("feature", feature, len(r))
+    z = y_hat if feature is None else _checks.float_vector("feature", feature, len(r))
     if float(z.std()) <= 1e-12 * max(1.0, float(z.abs().max())):
         name = "y_hat" if feature is None else "feature"
         raise ValueError(
@@ -248,7 +214,7 @@ def diagnose(
     Z = torch.stack([torch.ones_like(z), z, z**2], dim=1)  # (n, 3)
     curvature, e = _curvature(Z, r, alpha, against)
     hetero = _heteroscedasticity(Z, e, alpha, against)
-    g = None if groups is None else _groups(groups, len(r))
+    g = None if groups is None else _checks.group_labels(groups, len(r))
     return Diagnosis(curvature, hetero, _group_shift(r, g, alpha), alpha, against)
 
 

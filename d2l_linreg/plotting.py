@@ -17,7 +17,6 @@ import torch
 from matplotlib.figure import Figure
 
 from d2l_linreg import _checks
-from d2l_linreg.diagnostics import _groups, _vector
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 
@@ -106,12 +105,12 @@ def plot_residuals(y_hat: Any, y: Any, *, feature: Any = None, groups: Any = Non
         >>> [ax.get_xlabel() for ax in fig.axes]
         ['fitted value ŷ', 'feature', 'group']
     """
-    y_hat = _vector("y_hat", y_hat)
-    r = y_hat - _vector("y", y, len(y_hat))
+    y_hat = _checks.float_vector("y_hat", y_hat)
+    r = y_hat - _checks.float_vector("y", y, len(y_hat))
     views = [("fitted value ŷ", y_hat)]
     if feature is not None:
-        views.append(("feature", _vector("feature", feature, len(r))))
-    g = None if groups is None else _groups(groups, len(r))
+        views.append(("feature", _checks.float_vector("feature", feature, len(r))))
+    g = None if groups is None else _checks.group_labels(groups, len(r))
     fig, axes = _figure(len(views) + (g is not None))
     colors = [COLORS[0]] if g is None else [COLORS[int(i) % len(COLORS)] for i in g]
     for ax, (label, x) in zip(axes, views, strict=False):

@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from d2l_linreg._checks import as_tensor, finite, finite_float, positive_float
+from d2l_linreg._checks import finite_float, number_column, positive_float
 from d2l_linreg.closed_form import fit_least_squares
 from d2l_linreg.models.gradients import minibatch_gradients
 from d2l_linreg.models.scratch import linreg, squared_loss
@@ -51,24 +51,8 @@ def _term(value: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def _vector(name: str, value: Any, example: str) -> torch.Tensor:
-    """Check a one-feature input: a 1-D sequence of finite numbers, as float64 (n, 1)."""
-    if isinstance(value, (int, float)):
-        raise TypeError(
-            f"{name} must be a sequence of numbers, one per example (got {value!r} that is a "
-            f"{type(value).__name__}); use e.g. {name}={example}"
-        )
-    t = as_tensor(name, value, torch.float64)
-    if t.dim() != 1 or t.numel() == 0:
-        raise ValueError(
-            f"{name} must be a non-empty 1-D sequence, one number per example (got shape "
-            f"{tuple(t.shape)}); use e.g. {name}={example}"
-        )
-    return finite(name, t.detach().to(torch.float64)).reshape(-1, 1)  # (n,) -> (n, 1)
-
-
 def _pair(x: Any, y: Any, x_example: str, y_example: str) -> tuple[torch.Tensor, torch.Tensor]:
-    X, Y = _vector("x", x, x_example), _vector("y", y, y_example)
+    X, Y = number_column("x", x, x_example), number_column("y", y, y_example)
     if X.shape[0] != Y.shape[0]:
         raise ValueError(
             f"x and y must have the same length (got {X.shape[0]} and {Y.shape[0]}); "

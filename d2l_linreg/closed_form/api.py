@@ -61,21 +61,6 @@ class LeastSquaresResult:
         return torch.cat([self.w.new_tensor([self.b]), self.w])
 
 
-def _as_float(name: str, value: Any, dtype: torch.dtype) -> torch.Tensor:
-    """A real floating-point tensor from a tensor, array or nested list of numbers."""
-    try:
-        t = value if isinstance(value, torch.Tensor) else torch.as_tensor(value, dtype=dtype)
-    except (TypeError, ValueError, RuntimeError):
-        t = None
-    if t is None or t.is_complex() or isinstance(value, (str, bytes)):
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
-        raise ValueError(
-            f"{name} must be a tensor, array or list of numbers (got {shown} that is a "
-            f"{type(value).__name__}); convert text and missing values to numbers first"
-        )
-    return t.detach().to(dtype)  # a closed-form solve is not part of an autograd graph
-
-
 def _check_inputs(
     X: Any, y: Any, fit_intercept: Any, method: Any, dtype: Any
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -90,7 +75,7 @@ def _check_inputs(
         )
     if not isinstance(fit_intercept, bool):
         raise TypeError(f"fit_intercept must be True or False (got {fit_intercept!r})")
-    X, y = _as_float("X", X, torch.float64), _as_float("y", y, torch.float64)
+    X, y = _checks.real_tensor("X", X, torch.float64), _checks.real_tensor("y", y, torch.float64)
     X, y = _checks.design_and_target(X, y)  # X (n, d), y (n, 1); equal lengths, finite
     if X.shape[1] == 0:
         raise ValueError("X must have at least one column (got shape (n, 0)); pass some features")
@@ -183,7 +168,7 @@ def condition_number(X: Any, *, fit_intercept: bool = True, standardize: bool = 
         >>> round(condition_number([[1.0], [2.0], [3.0]], standardize=True), 3)
         1.0
     """
-    X = _as_float("X", X, torch.float64)
+    X = _checks.real_tensor("X", X, torch.float64)
     X = X.reshape(-1, 1) if X.dim() == 1 else X
     _checks.finite("X", X)
     if standardize:
@@ -215,7 +200,7 @@ def polynomial_features(x: Any, degree: int) -> torch.Tensor:
     if isinstance(degree, bool) or not isinstance(degree, int) or degree < 1:
         raise ValueError(f"degree must be a positive integer (got {degree!r}); use e.g. degree=2")
     dtype = x.dtype if isinstance(x, torch.Tensor) and x.dtype == torch.float32 else torch.float64
-    x = _checks.vector("x", _as_float("x", x, dtype))
+    x = _checks.vector("x", _checks.real_tensor("x", x, dtype))
     return powers(x, degree)  # (n, K), each power correctly rounded (torch.pow may miss an ulp)
 
 
@@ -236,8 +221,8 @@ def lre(estimate: Any, certified: Any, digits: int = 15) -> float:
         >>> lre([1.0001, 2.0], [1.0, 2.0])
         4.0
     """
-    e = _as_float("estimate", estimate, torch.float64).reshape(-1)
-    c = _as_float("certified", certified, torch.float64).reshape(-1)
+    e = _checks.real_tensor("estimate", estimate, torch.float64).reshape(-1)
+    c = _checks.real_tensor("certified", certified, torch.float64).reshape(-1)
     if e.shape != c.shape:
         raise ValueError(
             f"estimate and certified must have the same length (got {e.numel()} and {c.numel()}); "
