@@ -27,16 +27,22 @@ number, "20 %" is 20 or 0.2, ``10^{-5}`` is 1e-5):
   compares with), exactly, or a string an ``assert`` compares with a computed value
   (``assert f"{loss:.3f}" == "1.045"``).
 
-Two comments, invisible on the site, mark the exceptions (they apply to the paragraph they sit in,
-or, alone between blank lines, to the next one):
+Two comments, invisible on the site, mark the exceptions. They apply to the paragraph they sit
+in, or, alone between blank lines, to the next one; a ``see`` alone right under a heading applies
+to the whole section:
 
 * ``<!-- structural: 3 2 -->``: these literals are structure (indices, ordinals, counts of
   items, "step 3"), not claims, and are not checked;
-* ``<!-- see: Heading text -->``: the paragraph's numbers may also be backed by that section
-  (an introduction that states the result a later section computes).
+* ``<!-- see: Heading text -->``: the numbers may also be backed by that section (an
+  introduction, or a derivation by hand, whose numbers a later section computes).
+
+Arithmetic written in math must hold: in ``$0 - 0.1 \cdot (-6.5) = 0.65$`` or
+``$\frac12 (9 + 25) = 17$`` every side that is plain arithmetic is evaluated and compared, to
+the digits of the number written as the result.
 
 Skipped as not claims: sub- and superscripts in math (``x^{(1)}``, ``\sum_{i=1}``, ``r^2``),
-equation tags, list markers, link targets, and in math the structural 1 and 2 (``\frac{1}{2}``).
+equation tags, list markers, link targets, and in math a 1 or 2 that shapes the formula (the
+numbers of a ``\frac``, a division ``1 / n`` or ``\eta / 2``, ``\mathbf 1``, ``2\pi``).
 """
 
 from __future__ import annotations
@@ -102,7 +108,7 @@ class Block:
 
 @dataclass(frozen=True)
 class NumbersCheck:
-    """The ``numbers`` region of a page: its prose, read once at parse time."""
+    """The ``numbers`` region of a page (the check reads the page's prose and recorded output)."""
 
     page: str  # docs/<page>
 
@@ -188,10 +194,6 @@ def notebook_cells(text: str, path: str) -> Iterator[tuple[int, int, Any]]:
     assert len(headers) == len(cells), f"{path}: {len(headers)} `# %%` lines, {len(cells)} cells"
     ends = [*headers[1:], len(text)]
     yield from zip(headers, ends, cells, strict=True)
-
-
-def is_notebook(path: Path) -> bool:
-    return path.suffix == ".py" and DOCS in path.resolve().parents
 
 
 class NotebookDocument(Document):
@@ -565,10 +567,6 @@ def agrees_to_stated_digits(printed: str | float, literal: str, scale: str = "1"
     return abs(Decimal(str(printed)) - stated) < half_unit
 
 
-# Which code literals back a prose number (experiment knob).
-LITERAL_ROLES = "all"
-
-
 def code_numbers(source: str) -> list[float]:
     """The numeric literals of Python code, with their sign (``-3.4``), not those in strings.
 
@@ -576,11 +574,7 @@ def code_numbers(source: str) -> list[float]:
     two literals is the number it spells: ``10**7`` states 1e7, as ``$10^{7}$`` does in math.
     """
     values: list[float] = []
-    tree = ast.parse(source)
-    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    for node in ast.walk(tree):
-        if LITERAL_ROLES != "all" and not _role_ok(node, parents):
-            continue
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             base, exponent = _number(node.left), _number(node.right)
             if base is not None and exponent is not None:
@@ -590,21 +584,6 @@ def code_numbers(source: str) -> list[float]:
         if value is not None:
             values.append(value)
     return values
-
-
-def _role_ok(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
-    child, parent = node, parents.get(node)
-    while isinstance(parent, (ast.UnaryOp, ast.Tuple, ast.List, ast.BinOp)):
-        child, parent = parent, parents.get(parent)
-    if isinstance(parent, ast.Subscript) and child is parent.slice:
-        return False
-    if isinstance(parent, ast.Slice):
-        return False
-    if LITERAL_ROLES == "nosub":
-        return True
-    if isinstance(parent, ast.Call) and child in parent.args:
-        return LITERAL_ROLES == "nosub"
-    return True
 
 
 def _number(node: ast.AST) -> float | None:
@@ -807,11 +786,7 @@ def _structural_in_math(text: str, number: Number) -> bool:
     )
 
 
-# How many blocks on each side of a stated number may back it (within its section).
-WINDOW: int | None = None
-
-
-def claims_of(record: PageRecord, extra: Sequence[float] = ()) -> Claims:
+def claims_of(record: PageRecord) -> Claims:
     """Bind every number of a page's prose to the blocks of its section (and the sections it sees)."""
     prose = prose_of(record.document)
     starts = sorted(prose.headings)
@@ -836,15 +811,11 @@ def claims_of(record: PageRecord, extra: Sequence[float] = ()) -> Claims:
         ) in prose.structural.get(number.line, set()):
             skipped.append(number)
         near = by_section.get(section(number.line), [])
-        if WINDOW is not None:
-            before = [b for b in near if b[0] < number.line][-WINDOW:]
-            after = [b for b in near if b[0] > number.line][:WINDOW]
-            near = before + after
         for title in prose.see.get(number.line, []) + prose.section_see.get(
             section(number.line), []
         ):
             near = near + by_section.get(_section_titled(titles, title, record.document.path), [])
-        backing = Backing(exact=list(extra))
+        backing = Backing()
         for _, found in near:
             backing.printed += found.printed
             backing.exact += found.exact
@@ -881,7 +852,7 @@ def check_numbers(example: Example) -> str | None:
             f"{check.page}: numbers not checked: the blocks at lines {missing} did not run "
             "(run the whole page)"
         )
-    claims = claims_of(record, extra_values(check.page))
+    claims = claims_of(record)
     bad = unbacked(claims, check.page)
     bad += [
         f"{check.page}:{_line(claims.text, offset)}: {equation!r} does not hold"
@@ -900,8 +871,3 @@ def check_numbers(example: Example) -> str | None:
     if not claims.stated:
         return f"{check.page}: no numbers found in the prose; is the parser broken?"
     return None
-
-
-def extra_values(page: str) -> list[float]:
-    """Values a page may state beyond its own code: none (kept as a hook for the self-tests)."""
-    return []
