@@ -7,7 +7,11 @@ HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint bench clean
+.PHONY: serve build test test-fast lint bench clean
+
+# A second kernel path (TOOLING.md, note 11): MKL's portable code path, torch's scalar kernels,
+# one thread. The tests that print numbers (`-m pages`) must pass on it too.
+OTHER_KERNEL_PATH := MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +31,15 @@ serve: $(VENV)/.docs-installed  ## build the site and serve it on http://127.0.0
 build: $(VENV)/.docs-installed  ## the static site into site/
 	$(BIN)/mkdocs build --strict
 
-test: $(VENV)/.test-installed  ## the whole suite: unit tests, doctests, page blocks, notebooks, site, browser
+test: $(VENV)/.test-installed  ## the whole suite, then the number-printing tests on a second kernel path
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  printf '\n*** WARNING: no chromium found: the browser test will be SKIPPED. ***\n*** Install it with: apt-get install -y chromium ***\n\n'
 	MPLBACKEND=Agg $(BIN)/python -m pytest
+	@printf '\n*** page blocks, notebooks, doctests and number checks again on another kernel path ***\n'
+	$(OTHER_KERNEL_PATH) MPLBACKEND=Agg $(BIN)/python -m pytest -m pages
+
+test-fast: $(VENV)/.test-installed  ## package unit tests and doctests: no pages, no site, no browser (< 1 min)
+	MPLBACKEND=Agg $(BIN)/python -m pytest -m "not slow" tests d2l_linreg
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check d2l_linreg tests benchmarks

@@ -15,6 +15,34 @@ from _nav import nav_notebooks, nav_pages
 REPO = Path(__file__).resolve().parent.parent
 
 
+# Tests that take seconds each (training runs, subprocesses, the site, the browser, mypy):
+# marked `slow`, so that `make test-fast` (`-m "not slow"`) stays well under a minute.
+SLOW_MODULES = frozenset({"test_site.py", "test_browser.py"})
+SLOW_TESTS = (
+    "test_cli.py::test_module_entry_point_exit_status",
+    "test_likelihood.py::test_gradient_descent_on_the_nll_lands_on_least_squares",
+    "test_likelihood.py::test_sigma_path_starts_at_the_rms_target_and_shrinks_to_the_fit",
+    "test_likelihood.py::test_small_noise_with_a_large_step_fails_loudly_not_silently",
+    "test_noise.py::test_spread_falls_as_one_over_sqrt_batch_size",
+    "test_bias.py::test_weight_decay_on_all_params_pulls_the_bias_towards_zero",
+    "test_bias.py::test_weight_decay_groups_leave_the_bias_unpenalized",
+    "test_baselines.py::test_mlp_beats_linear_only_on_a_nonlinear_problem",
+    "test_baselines.py::test_compare_with_mlp_is_the_same_call_for_both_models",
+    "test_baselines.py::test_diabetes_sgd_agrees_with_closed_form_and_beats_the_mean",
+    "test_closed_form.py::test_fast_path_declines_an_ill_conditioned_problem_and_qr_is_exact",
+    "test_closed_form.py::test_fast_path_on_large_problems_agrees_with_sklearn",
+    "test_api.py::test_import_does_not_load_matplotlib_until_a_plot_is_asked_for",
+    "test_diagnostics.py::test_false_flag_rate_on_adequate_models_is_near_alpha",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        name = f"{item.path.name}::{getattr(item, 'originalname', item.name)}"
+        if item.path.name in SLOW_MODULES or name.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """`nav_page` and `nav_notebook` parameters: one test per page / notebook in the nav."""
     if "nav_page" in metafunc.fixturenames:

@@ -11,38 +11,22 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
-import textwrap
 from pathlib import Path
 
 import pytest
+from _nav import nav_notebooks
+from _pages import DOCS, PageSybil, blocks_of
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
 PAGES = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
-
-_FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)```(?P<lang>python|pycon)\b[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
-    re.M | re.S,
-)
-_HIDDEN = re.compile(
-    r"^[ \t]*<!--[ \t]*invisible-code-block:[ \t]*python[ \t]*\n(?P<body>.*?)-->", re.M | re.S
-)
+SYBIL = PageSybil(notebooks=nav_notebooks())  # the parser the page tests use
 
 
 def blocks(text: str) -> list[tuple[int, bool, str]]:
     """``(line, visible, source)`` for every python/pycon block and hidden block, in page order."""
-    found = []
-    for m in _FENCE.finditer(text):
-        body = textwrap.dedent(m.group("body"))
-        if m.group("lang") == "pycon":
-            body = "\n".join(
-                line[4:]
-                for line in body.splitlines()
-                if line[:4] in (">>> ", "... ") or line in (">>>", "...")
-            )
-        found.append((m.start(), True, body))
-    found += [(m.start(), False, textwrap.dedent(m.group("body"))) for m in _HIDDEN.finditer(text)]
-    return [(text.count("\n", 0, pos) + 1, visible, src) for pos, visible, src in sorted(found)]
+    document = SYBIL.parse_text(text, Path("page.md"))
+    return [
+        (block.line, block.visible, "\n".join(block.sources())) for block in blocks_of(document)
+    ]
 
 
 def bound_and_loaded(source: str) -> tuple[set[str], list[str]]:

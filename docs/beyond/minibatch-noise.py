@@ -21,6 +21,8 @@
 #
 # ## The estimate and its error
 #
+# <!-- see: Measuring it -->
+#
 # The empirical risk is the mean of the per-example losses, so its gradient is the mean of the
 # per-example gradients, and a minibatch $\mathcal B$ averages only some of them:
 #
@@ -49,6 +51,8 @@
 # noise.
 #
 # ## Measuring it
+#
+# <!-- see: What the noise costs, and what removing it costs -->
 #
 # Take the synthetic problem of the site, $\mathbf w^* = (2, -3.4)^\top$, $b^* = 4.2$, with
 # $n = 65536$ examples, and stand where training starts, at $\mathbf w = \mathbf 0$, $b = 0$.
@@ -137,6 +141,8 @@ assert table.seconds_per_update[-1] < table.seconds_per_update[0] * 1024 / 16, t
 
 # %% [markdown]
 # ## Exercises
+#
+# <!-- see: Measuring it -->
 #
 # **1. Near the minimum.** Repeat the measurement at the true parameters $\mathbf w^*, b^*$
 # instead of at zero. What happens to the relative error and the cosine, and why?

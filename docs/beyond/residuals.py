@@ -254,6 +254,8 @@ assert torch.allclose(fit.w[1:], torch.tensor([1.0, 2.0], dtype=torch.float64), 
 #
 # ### What the flags do not say
 #
+# <!-- see: Exercises -->
+#
 # A flag says that the residuals have structure, not which feature is responsible or what
 # shape the missing effect has. Curvature is tested against one variable at a time; a curve
 # in a feature you did not pass may show up only weakly in the fitted values (exercise 3).
@@ -261,6 +263,8 @@ assert torch.allclose(fit.w[1:], torch.tensor([1.0, 2.0], dtype=torch.float64), 
 # at the plot, and at the size of the effect, before acting on a flag.
 #
 # ## Exercises
+#
+# <!-- see: From pictures to numbers -->
 #
 # **1. How many examples does a flag need?** Draw the curved problem with $n = 25, 50, 100, 400$
 # examples, 20 seeds each, and count how often the curvature flag is raised.

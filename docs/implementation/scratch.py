@@ -113,6 +113,8 @@ show(d2l.linreg)
 # %% [markdown]
 # ## The loss
 #
+# <!-- see: The model -->
+#
 # The squared loss of one example, with the residual $r^{(i)} = \hat y^{(i)} - y^{(i)}$, is
 #
 # $$
@@ -148,6 +150,8 @@ show(d2l.sgd)
 
 # %% [markdown]
 # ## The loop, written out
+#
+# <!-- see: The optimizer --> <!-- see: Reading minibatches -->
 #
 # One epoch passes over every example once. For each minibatch: predict, compute the per-example
 # losses, backpropagate their **sum** (so `w.grad` holds $\sum_{i \in \mathcal B} \nabla l^{(i)}$),
@@ -274,6 +278,8 @@ assert abs(history.train_loss[4] / (0.01**2 / 2) - 1) < 0.2  # "at the noise flo
 
 # %% [markdown]
 # ## Why the learning rate is 0.06
+#
+# <!-- see: Exercises -->
 #
 # The concise program of the source text trains with $\eta = 0.03$ for five epochs, but its loss
 # is `nn.MSELoss`, the mean of $(\hat y - y)^2$ **without** the ½. Its gradient is twice ours, so

@@ -33,6 +33,8 @@ import d2l_linreg as d2l
 # %% [markdown]
 # ## Data sorted by target
 #
+# <!-- see: Two runs, one difference -->
+#
 # The running example, $y = 2x_1 - 3.4x_2 + 4.2 + \epsilon$, with realistic noise
 # $\epsilon \sim \mathcal N(0, 1)$. We take a random 20 % for validation first, then sort the
 # 800 training rows by their target, like a file sorted by price:
@@ -99,6 +101,8 @@ assert f"{swing_bad / swing_good:.0f}" == "5"
 # last epoch the bias travels five times as far as in the shuffled run.
 #
 # ## The parameter path shows why
+#
+# <!-- see: Two runs, one difference --> <!-- see: Data sorted by target -->
 #
 # Plotting the bias after every step (left) and the loss of every minibatch (right) makes the
 # pattern visible. Vertical lines mark the epochs.

@@ -1,0 +1,873 @@
+r"""The pages under docs/, parsed once and run once: the code check, the number check, the notebooks.
+
+One parser (Sybil's, https://sybil.readthedocs.io) reads every page into a Sybil document:
+
+* a Markdown page: ```` ```python ```` blocks (executed), ```` ```pycon ```` blocks (doctests,
+  output compared), ``<!-- invisible-code-block: python ... -->`` (executed, not shown), the
+  ``skip``/``clear-namespace`` directives, and a failure for code that would escape the tests
+  (a ```` ```py ````-style language, a ``>>>`` session outside ``pycon``);
+* a notebook (a jupytext percent ``.py`` file in the nav): one region per code cell, run as the
+  reader's Jupyter runs it (one namespace, ``__name__ == "__main__"``, in the notebook's folder,
+  a cell's last expression shown as its ``repr``);
+* one last region per page, ``numbers``: the prose-number check (below), which reads the output
+  the blocks recorded while they ran. Nothing is executed twice.
+
+Each block's evaluator records what the block printed (``RECORDS``) and counts its executions
+(``EXECUTIONS``); tests/test_page_numbers.py proves every block ran exactly once per session.
+
+The number check. Every number outside code (prose, headings, inline code, ``$...$`` and
+``$$...$$`` math, a notebook's markdown cells and figure alt text) must be *backed* by a block of
+its own section (the text between two headings), read as the reader reads it ("4,417" is one
+number, "20 %" is 20 or 0.2, ``10^{-5}`` is 1e-5):
+
+* by a value a block of the section printed, agreeing to the digits the prose states
+  (``round(printed, decimals stated) == stated``: "0.65" is backed by 0.6500001, "0.7" is not
+  backed by 0.65);
+* by a numeric literal of the section's executed code (an input the page sets, a value an assert
+  compares with), exactly, or a string an ``assert`` compares with a computed value
+  (``assert f"{loss:.3f}" == "1.045"``).
+
+Two comments, invisible on the site, mark the exceptions. They apply to the paragraph they sit
+in, or, alone between blank lines, to the next one; a ``see`` alone right under a heading applies
+to the whole section:
+
+* ``<!-- structural: 3 2 -->``: these literals are structure (indices, ordinals, counts of
+  items, "step 3"), not claims, and are not checked;
+* ``<!-- see: Heading text -->``: the numbers may also be backed by that section (an
+  introduction, or a derivation by hand, whose numbers a later section computes).
+
+Arithmetic written in math must hold: in ``$0 - 0.1 \cdot (-6.5) = 0.65$`` or
+``$\frac12 (9 + 25) = 17$`` every side that is plain arithmetic is evaluated and compared, to
+the digits of the number written as the result.
+
+Skipped as not claims: sub- and superscripts in math (``x^{(1)}``, ``\sum_{i=1}``, ``r^2``),
+equation tags, list markers, link targets, and in math a 1 or 2 that shapes the formula (the
+numbers of a ``\frac``, a division ``1 / n`` or ``\eta / 2``, ``\mathbf 1``, ``2\pi``).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import doctest
+import io
+import math
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sybil import Document, Example, Region, Sybil
+from sybil.evaluators.doctest import NUMBER, DocTest
+from sybil.evaluators.doctest import OutputChecker as SybilOutputChecker
+from sybil.parsers.markdown import ClearNamespaceParser, SkipParser
+from sybil.parsers.markdown.lexers import DirectiveInHTMLCommentLexer, RawFencedCodeBlockLexer
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+
+DOCTEST_FLAGS = doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS | NUMBER
+
+# ---- the parser --------------------------------------------------------------------------------
+
+# The info string of a fence: its language, then optional attributes (title="...", hl_lines=...).
+_INFO = re.compile(r"(?P<language>[^\s{`]*)(?P<attributes>[^\n]*)$\n", re.MULTILINE)
+# Languages that would look like tested Python to an author but are not collected.
+_UNTESTED_PYTHON = {"py", "py3", "python3", "ipython", "ipython3", "pycon3", "doctest", "pyi"}
+_PROMPT = re.compile(r"^\s*>>> ", re.MULTILINE)
+
+
+def fenced_lexer() -> RawFencedCodeBlockLexer:
+    return RawFencedCodeBlockLexer(
+        info_pattern=_INFO, mapping={"language": "arguments", "source": "source"}
+    )
+
+
+_INVISIBLE = DirectiveInHTMLCommentLexer(directive=r"invisible-code(-block)?", arguments=".+")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of a page's code: a ```python/```pycon block, a hidden block, a notebook cell."""
+
+    language: str  # "python", "pycon" or "cell"
+    source: str
+    line: int  # 1-based line of the opening fence, comment or `# %%` header
+    visible: bool = True
+
+    def sources(self) -> list[str]:
+        """The Python source: the whole block, or each `>>>` example of a pycon block."""
+        if self.language != "pycon":
+            return [self.source]
+        return [e.source for e in doctest.DocTestParser().get_examples(self.source)]
+
+
+@dataclass(frozen=True)
+class NumbersCheck:
+    """The ``numbers`` region of a page (the check reads the page's prose and recorded output)."""
+
+    page: str  # docs/<page>
+
+
+def _line(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _failure(message: str) -> Any:
+    def evaluate(example: Example) -> str:
+        return message
+
+    return evaluate
+
+
+class MarkdownCodeParser:
+    """```python / ```pycon blocks, hidden blocks, and code that would escape the tests."""
+
+    def __call__(self, document: Document) -> Iterable[Region]:
+        for region in fenced_lexer()(document):
+            language = region.lexemes["arguments"]
+            source = str(region.lexemes["source"])
+            line = _line(document.text, region.start)
+            if language == "python" and not _PROMPT.match(source):
+                yield Region(region.start, region.end, Block("python", source, line), run_block)
+            elif language == "pycon":
+                if not doctest.DocTestParser().get_examples(source):
+                    message = "this ```pycon block has no `>>>` example: nothing in it is tested"
+                    yield Region(region.start, region.end, None, _failure(message))
+                    continue
+                yield Region(region.start, region.end, Block("pycon", source, line), run_block)
+            elif language in _UNTESTED_PYTHON:
+                message = (
+                    f"a ```{language} block is not run by the tests; "
+                    "write ```python (executed) or ```pycon (doctest with output)"
+                )
+                yield Region(region.start, region.end, None, _failure(message))
+            elif _PROMPT.search(source):
+                message = (
+                    f"a `>>>` session in a ```{language or '(no language)'} block is not "
+                    "checked; write it as ```pycon so its output is compared"
+                )
+                yield Region(region.start, region.end, None, _failure(message))
+        for region in _INVISIBLE(document):
+            if region.lexemes["arguments"] != "python":
+                continue
+            line = _line(document.text, region.start)
+            block = Block("python", str(region.lexemes["source"]), line, visible=False)
+            yield Region(region.start, region.end, block, run_block)
+
+
+class NotebookParser:
+    """A jupytext percent notebook: one region per code cell, headed by its `# %%` line."""
+
+    def __call__(self, document: Document) -> Iterable[Region]:
+        for header, end, cell in notebook_cells(document.text, document.path):
+            if cell.cell_type == "code":
+                # jupytext uncomments magics (`# %matplotlib inline`); as a script they are comments.
+                source = _MAGIC.sub(r"# \g<0>", cell.source)
+                block = Block("cell", source, _line(document.text, header))
+                yield Region(header, end, block, run_block)
+
+
+class NumbersParser:
+    """The last region of every page: the prose-number check."""
+
+    def __call__(self, document: Document) -> Iterable[Region]:
+        path = Path(document.path).resolve()
+        page = "docs/" + path.relative_to(DOCS).as_posix() if DOCS in path.parents else path.name
+        yield Region(document.end, document.end, NumbersCheck(page), check_numbers)
+
+
+_MAGIC = re.compile(r"^[ \t]*[%!].*$", re.MULTILINE)
+_HEADER = re.compile(r"^# %%.*$", re.MULTILINE)
+
+
+def notebook_cells(text: str, path: str) -> Iterator[tuple[int, int, Any]]:
+    """``(start, end, cell)``: each jupytext cell with the span of its `# %%` header and body."""
+    import jupytext
+
+    headers = [m.start() for m in _HEADER.finditer(text)]
+    cells = jupytext.reads(text, fmt="py:percent").cells
+    assert len(headers) == len(cells), f"{path}: {len(headers)} `# %%` lines, {len(cells)} cells"
+    ends = [*headers[1:], len(text)]
+    yield from zip(headers, ends, cells, strict=True)
+
+
+class NotebookDocument(Document):
+    """A notebook's text, parsed with the notebook parsers."""
+
+
+class PageSybil(Sybil):
+    """Names each test after the line of its block (``docs/page.md::line:12``) or ``numbers``."""
+
+    def __init__(self, notebooks: Sequence[str]) -> None:
+        super().__init__(
+            parsers=[MarkdownCodeParser(), SkipParser(), ClearNamespaceParser(), NumbersParser()],
+            path=str(DOCS),
+            patterns=["*.md", *notebooks],
+            teardown=_close_figures,
+        )
+        self.notebook_parsers = [NotebookParser(), NumbersParser()]
+
+    def parse(self, path: Path) -> Document:
+        if path.suffix == ".py":
+            return NotebookDocument.parse(str(path), *self.notebook_parsers)
+        return super().parse(path)
+
+    def parse_text(self, text: str, path: Path) -> Document:
+        """A page given as text (the checker's self-tests); ``path`` decides its kind."""
+        document = (NotebookDocument if path.suffix == ".py" else Document)(text, str(path))
+        parsers = self.notebook_parsers if path.suffix == ".py" else self.parsers
+        for parser in parsers:
+            for region in parser(document):
+                document.add(region)
+        return document
+
+    def identify(self, example: Example) -> str:
+        if isinstance(example.parsed, NumbersCheck):
+            return "numbers"
+        return f"line:{example.line}"
+
+
+def _close_figures(namespace: dict[str, Any]) -> None:
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+def blocks_of(document: Document) -> list[Block]:
+    """The code of a parsed page, in page order (nothing is run)."""
+    return [region.parsed for _, region in document.regions if isinstance(region.parsed, Block)]
+
+
+# ---- running a block, recording its output ----------------------------------------------------
+
+
+@dataclass
+class PageRecord:
+    """What one run of a page produced, block by block."""
+
+    document: Document
+    outputs: dict[int, str] = field(default_factory=dict)  # block line -> what it printed
+    failed: list[int] = field(default_factory=list)  # lines of blocks that raised or failed
+
+
+RECORDS: dict[str, PageRecord] = {}  # absolute path -> the page's record in this session
+EXECUTIONS: Counter[tuple[str, int]] = Counter()  # (absolute path, block line) -> runs
+
+
+def record_of(document: Document) -> PageRecord:
+    record = RECORDS.get(document.path)
+    if record is None or record.document is not document:
+        record = RECORDS[document.path] = PageRecord(document)
+    return record
+
+
+class RecordingChecker(SybilOutputChecker):
+    """Sybil's doctest checker, keeping what each example printed; NUMBER as the prose reads it.
+
+    With NUMBER, a float of the expected output matches when the printed value rounds to it
+    (``|got - want| <= ½ unit of its last digit``): 0.65 matches 0.6500001 and 0.654, not 0.66.
+    (Sybil's and pytest's NUMBER accept a whole unit, so 0.2 would match 0.3.)
+    """
+
+    def __init__(self) -> None:
+        self.got: list[str] = []
+
+    def check_output(self, want: str, got: str, optionflags: int) -> bool:
+        self.got.append(got)
+        return super().check_output(want, got, optionflags)
+
+    def _remove_unwanted_precision(self, want: str, got: str) -> str:
+        wants = list(self._number_re.finditer(want))
+        gots = list(self._number_re.finditer(got))
+        if len(wants) != len(gots):
+            return got
+        offset = 0
+        for w, g in zip(wants, gots, strict=True):
+            if agrees_to_stated_digits(g.group(), w.group()):
+                got = got[: g.start() + offset] + w.group() + got[g.end() + offset :]
+                offset += w.end() - w.start() - (g.end() - g.start())
+        return got
+
+
+def run_block(example: Example) -> str | None:
+    """Run one block in the page's namespace; record what it printed; a failure is returned."""
+    block: Block = example.parsed
+    record = record_of(example.document)
+    EXECUTIONS[example.path, block.line] += 1
+    record.failed.append(block.line)  # until it completes
+    out = io.StringIO()
+    try:
+        if block.language == "pycon":
+            failure = _run_pycon(block, example, out)
+        else:
+            _run_code(block, example, out)
+            failure = None
+    finally:
+        record.outputs[block.line] = out.getvalue()
+        sys.stdout.write(out.getvalue())  # shown by pytest when the test fails
+    if failure is None:
+        record.failed.remove(block.line)
+    return failure
+
+
+def _run_code(block: Block, example: Example, out: io.StringIO) -> None:
+    path = example.path
+    padding = "\n" * block.line  # tracebacks point at the lines of the page
+    if block.language == "python":
+        with contextlib.redirect_stdout(out):
+            exec(compile(padding + block.source, path, "exec"), example.namespace)
+        return
+    # A notebook cell: run as Jupyter does, next to the notebook, its last expression shown.
+    namespace = example.namespace
+    namespace.setdefault("__name__", "__main__")
+    namespace.setdefault("__file__", path)
+    tree = ast.parse(padding + block.source, path)
+    shown = bool(tree.body) and isinstance(tree.body[-1], ast.Expr)
+    shown = shown and not block.source.rstrip().endswith(";")
+    body = tree.body[:-1] if shown else tree.body
+    with contextlib.chdir(Path(path).parent), contextlib.redirect_stdout(out):
+        exec(compile(ast.Module(body, type_ignores=[]), path, "exec"), namespace)
+        if shown:
+            last = ast.Expression(tree.body[-1].value)  # type: ignore[attr-defined]
+            value = eval(compile(last, path, "eval"), namespace)
+            if value is not None:
+                print(repr(value))
+
+
+def _run_pycon(block: Block, example: Example, out: io.StringIO) -> str | None:
+    """Run a whole ```pycon block as one doctest in the page's namespace."""
+    name = f"{example.path}:{example.line}"
+    examples = doctest.DocTestParser().get_examples(block.source, name)
+    # The block's text starts on the line after the fence; doctest adds 1 to 0-based lines.
+    test = DocTest(examples, example.namespace, name, example.path, example.line, block.source)
+    checker = RecordingChecker()
+    runner = doctest.DocTestRunner(checker=checker, optionflags=DOCTEST_FLAGS)
+    report: list[str] = []
+    runner.run(test, out=report.append, clear_globs=False)
+    out.write("".join(checker.got))
+    return "".join(report) if runner.failures else None
+
+
+def run_page(path: Path, sybil: PageSybil) -> PageRecord:
+    """The record of a page: this session's, or (a test run on its own) from running it now."""
+    record = RECORDS.get(str(path))
+    if record is not None:  # failed or not: a page runs once per session
+        return record
+    document = sybil.parse(path)
+    _run_document(document, raise_first=False)  # a failing block fails its own test
+    return RECORDS[str(path)]
+
+
+def run_text(text: str, path: Path, sybil: PageSybil) -> PageRecord:
+    """Run a page given as text (the checker's self-tests), raising the first failure."""
+    return _run_document(sybil.parse_text(text, path))
+
+
+def _run_document(document: Document, raise_first: bool = True) -> PageRecord:
+    record = record_of(document)
+    try:
+        for example in document.examples():
+            if isinstance(example.parsed, NumbersCheck):
+                continue
+            try:
+                example.evaluate()
+            except Exception:
+                if raise_first:
+                    raise
+    finally:
+        _close_figures(document.namespace)
+    return record
+
+
+# ---- the prose of a page -----------------------------------------------------------------------
+
+_COMMENT = re.compile(r"<!--(?P<body>.*?)-->", re.DOTALL)
+_DIRECTIVE = re.compile(r"^\s*(?P<name>structural|see):\s*(?P<value>.*?)\s*$", re.DOTALL)
+_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.*?)[ \t#]*$")
+
+
+@dataclass(frozen=True)
+class Prose:
+    text: str  # code and comments blanked; lines as in the page's file
+    headings: dict[int, str]  # line -> heading title
+    structural: dict[int, set[str]]  # line -> literals marked structural on it
+    see: dict[int, list[str]]  # line -> headings whose sections also back its numbers
+    section_see: dict[int, list[str]]  # heading line -> the same, for its whole section
+
+
+def prose_of(document: Document) -> Prose:
+    """The page's prose, lines aligned with its file: Markdown, or a notebook's markdown cells."""
+    if isinstance(document, NotebookDocument):
+        text = _notebook_prose(document)
+    else:
+        text = document.text
+    return _prose(text, document.path)
+
+
+def _notebook_prose(document: Document) -> str:
+    file_lines = document.text.split("\n")
+    prose = [""] * len(file_lines)
+    for start, _, cell in notebook_cells(document.text, document.path):
+        header = _line(document.text, start) - 1
+        prose[header] = str(cell.metadata.get("alt", ""))  # alt text is read out as prose
+        if cell.cell_type == "code":
+            continue
+        for k, line in enumerate(cell.source.split("\n")):
+            # A percent-format markdown line is the text behind "# " (or a bare "#").
+            assert file_lines[header + 1 + k] in (f"# {line}", "#"), (document.path, header + k)
+            prose[header + 1 + k] = line
+    return "\n".join(prose)
+
+
+def _prose(text: str, path: str) -> Prose:
+    chars = list(text)
+    for region in fenced_lexer()(Document(text, path)):  # every fenced block, any language
+        chars[region.start : region.end] = _blank(text[region.start : region.end])
+    structural: dict[int, set[str]] = {}
+    see: dict[int, list[str]] = {}
+    section_see: dict[int, list[str]] = {}
+    blanked = "".join(chars)
+    lines = blanked.split("\n")
+    for match in _COMMENT.finditer(blanked):
+        directive = _DIRECTIVE.match(match["body"])
+        chars[match.start() : match.end()] = _blank(match.group(0))
+        if directive is None:
+            continue
+        heading = _heading_above(lines, _line(blanked, match.start()))
+        if directive["name"] == "see" and heading:
+            section_see.setdefault(heading, []).append(directive["value"])
+            continue
+        for line in _paragraph(lines, _line(blanked, match.start()), _line(blanked, match.end())):
+            if directive["name"] == "structural":
+                structural.setdefault(line, set()).update(directive["value"].split())
+            else:
+                see.setdefault(line, []).append(directive["value"])
+    prose = "".join(chars)
+    headings = {}
+    for number, line in enumerate(prose.split("\n"), start=1):
+        heading = _HEADING.match(line)
+        if heading:
+            headings[number] = heading["title"]
+    return Prose(prose, headings, structural, see, section_see)
+
+
+def _heading_above(lines: list[str], line: int) -> int:
+    """The heading's line when a comment stands alone right under it (blank lines aside), else 0."""
+    if lines[line - 1].strip().startswith("<!--") and lines[line - 1].strip().endswith("-->"):
+        above = line - 1
+        while above >= 1 and not lines[above - 1].strip():
+            above -= 1
+        if above >= 1 and _HEADING.match(lines[above - 1]):
+            return above
+    return 0
+
+
+def _paragraph(lines: list[str], first: int, last: int) -> range:
+    """The lines of the paragraph around lines first..last (or the next one, if they stand alone)."""
+    before = "".join(lines[first - 1 : last]).strip()
+    alone = before.startswith("<!--") and before.endswith("-->")
+    if alone and (first == 1 or not lines[first - 2].strip()):
+        start = last + 1
+        while start <= len(lines) and not lines[start - 1].strip():
+            start += 1
+        first = last = start
+    while first > 1 and lines[first - 2].strip():
+        first -= 1
+    while last < len(lines) and lines[last].strip():
+        last += 1
+    return range(first, last + 1)
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+# ---- numbers -----------------------------------------------------------------------------------
+
+# Numbers that structure formulas rather than state a result, skipped in math only: 1 and 2
+# (the ½ of the loss written \frac{1}{2}, 1/|B|, d/2 epochs, a 2 x 2 matrix). In prose they
+# are checked like any other number ("about 1 %" is a claim).
+STRUCTURAL = frozenset({1.0, 2.0})
+# Two printed forms of one float (0.65 vs 0.6500000000000001) differ by a few ulps.
+REL_TOL = 1e-9
+
+# A number: optional sign (a minus glued to the digits: "-3", "(-0.4)", "\u2212 5"), digits
+# (thousands may be grouped: "4,417"), optional decimals and exponent. It must not continue an
+# identifier or a longer number (float64, x_1, 1.5.2, 640x480).
+_NUMBER = re.compile(
+    r"(?<![\w.])(?P<sign>[-\u2212](?=\d))?"
+    r"(?P<digits>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?)(?!\d|[\w.]\d)"
+)
+# Math as arithmatex reads it: $$...$$ (across lines) and $...$; "\$" is a literal dollar.
+_MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?:\\.|[^$\\])+?\$", re.DOTALL)
+_PERCENT = re.compile(r"[ \t]*\\?%")
+# A power of ten in math states one number: "10^{-5}" is 1e-5, "6 \cdot 10^{-8}" is 6e-8.
+_POWER_OF_TEN = re.compile(
+    r"(?<![\w.])(?:(?P<mantissa>\d+(?:\.\d+)?)[ \t]*\\(?:cdot|times)[ \t]*)?10[ \t]*\^[ \t]*"
+    r"(?:\{[ \t]*(?P<braced>[-\u2212]?\d+)[ \t]*\}|(?P<bare>\d))"
+)
+# Index-like positions in math: ^{...}, _{...} (one level of nested braces) and ^x, _x.
+_SCRIPT = re.compile(r"[\^_](?:\{(?:[^{}]|\{[^{}]*\})*\}|\\?[-\w])")
+_SKIP_IN_PROSE = [
+    re.compile(r"\]\([^)]*\)"),  # link targets: [text](../page.md#anchor)
+    re.compile(r"<[^>\n]+>"),  # HTML tags and their attributes
+    re.compile(r"\\(?:tag|label|ref|eqref)\{[^}]*\}"),  # equation numbers and labels
+    re.compile(r"^[ \t]*(?:\d+[.)]|[-*+])[ \t]+", re.MULTILINE),  # list markers "1. "
+]
+
+
+class Number(NamedTuple):
+    line: int  # 1-based, in the text it was found in
+    literal: str  # as written: "-6.5", "4,417", "1e-5"
+    value: float
+    percent: bool  # followed by "%" (or "\\%" in math): "20 %" also reads as 0.2
+    offset: int  # where it starts in the text
+    math: bool = False  # inside $...$ or $$...$$
+
+
+def numbers_in(text: str) -> list[Number]:
+    """Every numeric literal of ``text``."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        value = float(match["digits"].replace(",", "")) * (-1.0 if match["sign"] else 1.0)
+        percent = _PERCENT.match(text, match.end()) is not None
+        found.append(
+            Number(_line(text, match.start()), match.group(0), value, percent, match.start())
+        )
+    return found
+
+
+def values_in(text: str) -> list[float]:
+    return [number.value for number in numbers_in(text)]
+
+
+def printed_in(text: str) -> list[str]:
+    """The numbers of printed output, as printed ("0.6500001", "-3"), thousands ungrouped."""
+    return [n.literal.replace(",", "").replace("\u2212", "-") for n in numbers_in(text)]
+
+
+def decimals(literal: str) -> int:
+    """The decimal places a literal states: "0.65" 2, "4,417" 0, "1e-5" 5, "2.5e3" -2."""
+    mantissa, _, exponent = literal.lower().partition("e")
+    places = len(mantissa.partition(".")[2])
+    return places - int(exponent or 0)
+
+
+def agrees_to_stated_digits(printed: str | float, literal: str, scale: str = "1") -> bool:
+    """Whether ``printed`` rounds to ``literal`` (times ``scale``) at the digits the literal states.
+
+    Decimal arithmetic on the texts: a tie is not agreement ("0.7" is not backed by 0.65).
+    """
+    stated = Decimal(literal.replace(",", "").replace("\u2212", "-")) * Decimal(scale)
+    half_unit = Decimal(5).scaleb(-decimals(literal) - 1) * Decimal(scale)
+    return abs(Decimal(str(printed)) - stated) < half_unit
+
+
+def code_numbers(source: str) -> list[float]:
+    """The numeric literals of Python code, with their sign (``-3.4``), not those in strings.
+
+    Expressions inside f-strings are code too (``f"{lr * 2:.1f}"`` states 2), and a power of
+    two literals is the number it spells: ``10**7`` states 1e7, as ``$10^{7}$`` does in math.
+    """
+    values: list[float] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            base, exponent = _number(node.left), _number(node.right)
+            if base is not None and exponent is not None:
+                with contextlib.suppress(OverflowError, ZeroDivisionError):
+                    values.append(float(base**exponent))
+        value = _number(node)
+        if value is not None:
+            values.append(value)
+    return values
+
+
+def _number(node: ast.AST) -> float | None:
+    """The value of a numeric literal, signed or not ("3", "-3.4"); None for anything else."""
+    sign = 1.0
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node, sign = node.operand, -1.0
+    value = node.value if isinstance(node, ast.Constant) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return sign * value
+    return None
+
+
+def asserted_numbers(source: str) -> list[float]:
+    """The numbers of strings that an ``assert`` compares with a computed value.
+
+    ``assert f"{loss:.3f}" == "1.045"`` pins the number the prose states, formatted as the prose
+    writes it; a string compared with nothing computed (``"1" == "1"``) pins nothing.
+    """
+    values: list[float] = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Assert):
+            continue
+        for compare in ast.walk(node.test):
+            if not isinstance(compare, ast.Compare) or not all(
+                isinstance(op, ast.Eq) for op in compare.ops
+            ):
+                continue
+            operands = [compare.left, *compare.comparators]
+            if all(_is_literal(operand) for operand in operands):
+                continue
+            for operand in filter(_is_literal, operands):  # "0.9", or ["5", "1.05"]
+                for constant in ast.walk(operand):
+                    if isinstance(constant, ast.Constant) and isinstance(constant.value, str):
+                        values.extend(values_in(constant.value))
+    return values
+
+
+def _is_literal(node: ast.expr) -> bool:
+    """Whether an expression is written out (a constant, or a list/tuple of them), not computed."""
+    try:
+        ast.literal_eval(node)
+    except ValueError:
+        return False
+    return True
+
+
+def prose_numbers(prose: str) -> list[Number]:
+    """The numbers stated by the prose and math of a page (code and comments blanked).
+
+    Every rewrite keeps the length of the text, so offsets (math or not) and lines stay valid.
+    """
+    for pattern in _SKIP_IN_PROSE:
+        prose = pattern.sub(lambda m: _blank(m.group(0)), prose)
+    math_spans = [match.span() for match in _MATH.finditer(prose)]
+    prose = _POWER_OF_TEN.sub(_scientific, prose)
+    prose = _SCRIPT.sub(lambda m: _blank(m.group(0)), prose)
+    found = []
+    for number in numbers_in(prose):
+        in_math = any(start <= number.offset < end for start, end in math_spans)
+        found.append(number._replace(math=in_math))
+    return found
+
+
+def _scientific(power: re.Match[str]) -> str:
+    exponent = (power["braced"] or power["bare"]).replace("\u2212", "-")
+    number = f"{power['mantissa'] or 1}e{exponent}"  # always shorter than the power
+    return number.ljust(len(power.group(0)))
+
+
+# ---- arithmetic written in math ----------------------------------------------------------------
+
+# Pieces of a formula that hold separate statements: "a = 1, \qquad b = 2", "x \approx y".
+_STATEMENTS = re.compile(r"\\q?quad|\\\\|;|,\s|\\approx|\\leq?|\\geq?|<|>|\\neq|\\to|\\Rightarrow")
+_EQUALS = re.compile(r"=|\\leftarrow")
+_SPACING = re.compile(r"\\(?:[,;:! ]|[bB]igg?[lr]?|left|right|quad|qquad)|\.\s*$")
+_FRAC = re.compile(r"\\[dt]?frac\s*(?:\{([^{}]*)\}\s*\{([^{}]*)\}|(\d)\s*(\d))")
+_ARITHMETIC = re.compile(r"[\d.\s+\-*/()]+")
+
+
+def arithmetic(segment: str) -> float | None:
+    r"""The value of a segment of math that is plain arithmetic ("\frac12 (9 + 25)"), else None."""
+    text = _SPACING.sub(" ", segment.replace("\u2212", "-"))
+    text = _FRAC.sub(lambda m: f"(({m[1] or m[3]})/({m[2] or m[4]}))", text)
+    text = re.sub(r"\\(?:cdot|times)", "*", text).replace("{", "(").replace("}", ")")
+    text = text.replace("^", "**").strip()
+    if not text or not _ARITHMETIC.fullmatch(text.replace("**", "*")) or not re.search(r"\d", text):
+        return None
+    text = re.sub(r"\)\s*(?=[(\d])|(?<=\d)\s+(?=\()", lambda m: m.group(0) + "*", text)
+    try:
+        value = eval(compile(text, "<math>", "eval"), {"__builtins__": {}})  # digits and operators
+    except (SyntaxError, ZeroDivisionError, TypeError):
+        return None
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def equations_that_fail(prose: str) -> list[tuple[int, str]]:
+    r"""``(offset, equation)`` for each chain ``a = b = c`` in math whose arithmetic does not hold.
+
+    Only segments that are plain arithmetic are compared ("0 - 0.1 \cdot (-6.5) = 0.65"), at the
+    digits of the least precise number written in the chain; an equation with one such segment
+    states nothing to check.
+    """
+    failing = []
+    for span in _MATH.finditer(prose):
+        body, offset = span.group(0).strip("$"), span.start()
+        for piece in _STATEMENTS.split(body):
+            segments = [seg for seg in _EQUALS.split(piece)]
+            values = [(seg, arithmetic(seg)) for seg in segments]
+            values = [(seg, v) for seg, v in values if v is not None]
+            if len(values) < 2 or not any(
+                re.search(r"[-+*/^]|\\frac|\\cdot", s[1:]) for s, _ in values
+            ):
+                continue
+            # A result written as one number states its digits ("2 / 3 = 0.67"); else exact.
+            results = [seg.strip() for seg, _ in values if _NUMBER.fullmatch(seg.strip())]
+            places = min((decimals(r) for r in results), default=12)
+            first = values[0][1]
+            half = 0.5 * 10.0**-places
+            if any(abs(v - first) >= half * (1 + 1e-9) for _, v in values[1:]):
+                failing.append((offset + span.group(0).find(piece), piece.strip()))
+    return failing
+
+
+# ---- binding each stated number to its section --------------------------------------------------
+
+
+@dataclass
+class Backing:
+    """What backs the numbers of one section: printed values, and exact values of the code."""
+
+    printed: list[str] = field(default_factory=list)
+    exact: list[float] = field(default_factory=list)
+
+    def backs(self, number: Number, literal: str | None = None) -> bool:
+        """A literal with a sign must match a value with that sign; "0.4" also matches -0.4."""
+        literal = (literal or number.literal).replace("\u2212", "-").replace(",", "")
+        signed = [literal] if literal.startswith("-") else [literal, "-" + literal]
+        scales = ["1", "0.01"] if number.percent else ["1"]
+        for stated in signed:
+            for scale in scales:
+                if any(agrees_to_stated_digits(v, stated, scale) for v in self.printed):
+                    return True
+                value = float(stated) * float(scale)
+                if any(math.isclose(value, v, rel_tol=REL_TOL) for v in self.exact):
+                    return True
+        return False
+
+
+@dataclass
+class Claims:
+    """The numbers a page states, each with what may back it."""
+
+    stated: list[Number]  # every number of the prose (checked or marked structural)
+    skipped: list[Number]  # structural: math 1/2, or marked with <!-- structural: ... -->
+    backing: list[Backing]  # for each stated number
+    text: str = ""  # the prose they were read from
+
+    def is_structural(self, number: Number, literal: str | None = None) -> bool:
+        """Whether ``number`` (written as ``literal``, e.g. a planted typo) is skipped as structure."""
+        literal = literal or number.literal
+        value = float(literal.replace(",", "").replace("\u2212", "-"))
+        return number.math and _structural_in_math(
+            self.with_literal(number, literal), number._replace(value=value)
+        )
+
+    def with_literal(self, number: Number, literal: str) -> str:
+        """The prose with ``number`` written as ``literal`` (a planted typo)."""
+        return (
+            self.text[: number.offset] + literal + self.text[number.offset + len(number.literal) :]
+        )
+
+    def breaks_arithmetic(self, number: Number, literal: str) -> bool:
+        """Whether writing ``number`` as ``literal`` makes an equation of its formula false."""
+        if not number.math:
+            return False
+        text = self.with_literal(number, literal)
+        for span in _MATH.finditer(text):
+            if span.start() <= number.offset < span.end():
+                return bool(equations_that_fail(span.group(0)))
+        return False
+
+
+# In math, a 1 or a 2 that shapes a formula rather than states a result: a fraction's 1 or 2
+# (\frac{1}{2}, \frac12, \frac{1}{2n}, \frac{n}{2}), a division by or of it (1 / \sqrt n,
+# \eta / 2), the all-ones vector \mathbf 1, 2\pi.
+_MATH_STRUCTURE = re.compile(
+    r"\\[dt]?frac\s*(?:\{[^{}]*\}\s*\{[^{}]*\}|\d\s*\d)"
+    r"|(?<![\w.])(?:1|2)\s*/|/\s*(?:1|2)(?![\w.])"
+    r"|\\mathbf\s*\{?\s*1|2\s*\\pi"
+)
+
+
+def _structural_in_math(text: str, number: Number) -> bool:
+    if abs(number.value) not in STRUCTURAL:
+        return False
+    return any(
+        m.start() <= number.offset < m.end()
+        for m in _MATH_STRUCTURE.finditer(text, max(0, number.offset - 40), number.offset + 40)
+    )
+
+
+def claims_of(record: PageRecord) -> Claims:
+    """Bind every number of a page's prose to the blocks of its section (and the sections it sees)."""
+    prose = prose_of(record.document)
+    starts = sorted(prose.headings)
+
+    def section(line: int) -> int:
+        """The line of the heading that opens the section (0: before the first heading)."""
+        return max((h for h in starts if h <= line), default=0)
+
+    by_section: dict[int, list[tuple[int, Backing]]] = {}
+    for block in blocks_of(record.document):
+        backing = Backing(printed_in(record.outputs.get(block.line, "")))
+        for source in block.sources():
+            backing.exact += code_numbers(source) + asserted_numbers(source)
+        by_section.setdefault(section(block.line), []).append((block.line, backing))
+    titles = {title.strip().lower(): line for line, title in prose.headings.items()}
+
+    stated, skipped, backings = [], [], []
+    for number in prose_numbers(prose.text):
+        stated.append(number)
+        if (number.math and _structural_in_math(prose.text, number)) or number.literal.lstrip(
+            "-\u2212"
+        ) in prose.structural.get(number.line, set()):
+            skipped.append(number)
+        near = by_section.get(section(number.line), [])
+        for title in prose.see.get(number.line, []) + prose.section_see.get(
+            section(number.line), []
+        ):
+            near = near + by_section.get(_section_titled(titles, title, record.document.path), [])
+        backing = Backing()
+        for _, found in near:
+            backing.printed += found.printed
+            backing.exact += found.exact
+        backings.append(backing)
+    return Claims(stated, skipped, backings, prose.text)
+
+
+def _section_titled(titles: dict[str, int], title: str, path: str) -> int:
+    line = titles.get(title.strip().lower())
+    assert line is not None, f"{path}: <!-- see: {title} --> names no heading of the page"
+    return line
+
+
+def unbacked(claims: Claims, name: str) -> list[str]:
+    """``"page:line: 'literal'"`` for every stated number nothing in its section backs."""
+    return [
+        f"{name}:{number.line}: {number.literal!r}"
+        for number, backing in zip(claims.stated, claims.backing, strict=True)
+        if number not in claims.skipped and not backing.backs(number)
+    ]
+
+
+def check_numbers(example: Example) -> str | None:
+    """The ``numbers`` region: every number the prose states is backed in its section."""
+    check: NumbersCheck = example.parsed
+    record = record_of(example.document)
+    code = blocks_of(example.document)
+    if record.failed:
+        lines = ", ".join(map(str, record.failed))
+        return f"{check.page}: numbers not checked: the blocks at lines {lines} failed"
+    missing = [b.line for b in code if b.line not in record.outputs]
+    if missing:
+        return (
+            f"{check.page}: numbers not checked: the blocks at lines {missing} did not run "
+            "(run the whole page)"
+        )
+    claims = claims_of(record)
+    bad = unbacked(claims, check.page)
+    bad += [
+        f"{check.page}:{_line(claims.text, offset)}: {equation!r} does not hold"
+        for offset, equation in equations_that_fail(claims.text)
+    ]
+    if bad:
+        return (
+            "numbers stated in prose or math that no block of their section prints or sets, "
+            "or arithmetic in math that does not hold:\n  "
+            + "\n  ".join(bad)
+            + "\nprint them in a pycon block of the section (or assert them in a hidden block / "
+            "hide-cell), fix the text, or mark them (<!-- structural: N --> for an index or a "
+            "count of items, <!-- see: Heading --> for a result another section computes)"
+        )
+    # Every page states numbers; none found means a broken parser, not a clean page.
+    if not claims.stated:
+        return f"{check.page}: no numbers found in the prose; is the parser broken?"
+    return None
