@@ -112,7 +112,7 @@ assert table.rel_error[0] > 1 and table.rel_error[8] < 0.11  # |B| = 256: about 
 # agrees with the full gradient only loosely (a mean cosine below one half). With 64 examples the
 # cosine is above $0.99$, and with 256 the error is about a tenth of the gradient.
 
-# %% alt="Three panels against batch size on a logarithmic axis from 1 to 1024. Left: the relative error falls on a straight line of slope minus one half in log-log scale, from above 1 to about 0.05, on top of the dashed theoretical line. Middle: the mean cosine between minibatch and full gradient rises from below 0.5 to almost 1. Right: the measured time per update stays almost flat, far below a dotted line that grows in proportion to the batch size."
+# %% alt="Three panels against batch size on a logarithmic axis from 1 to 1024. Left: the relative error falls on a straight line of slope minus one half in log-log scale, from above 1 to about 0.05, on top of the dashed theoretical line. Middle: the mean cosine between minibatch and full gradient rises from below 0.5 to almost 1. Right: the time per update measured on the machine that built this page, next to a dotted line that grows in proportion to the batch size."
 fig = d2l.plot_gradient_noise(table)
 fig
 
@@ -128,16 +128,18 @@ fig
 # [training-loop page](../../implementation/scratch/) compares the two on this problem).
 #
 # Counting examples is not the whole story, though. The right panel shows the wall time of one
-# update: it grows far more slowly than $|\mathcal B|$, because small batches leave the hardware
-# mostly idle and the time goes into fixed per-call overheads. Where the time per update is flat,
+# update, measured on the machine that built this page (timings differ from machine to machine
+# and from run to run, so they are shown, never checked). On a typical CPU it grows far more
+# slowly than $|\mathcal B|$, because small batches leave the hardware mostly idle and the time
+# goes into fixed per-call overheads. Where the time per update is flat,
 # a larger batch reduces the noise for free. In practice the batch size is chosen as the largest
 # that keeps the time per update nearly flat (and fits in memory), and the learning rate is tuned
 # with it.
 
 # %% tags=["hide-cell"]
 assert abs((1 - 2**-0.5) - 0.29) < 0.005  # "about 29%"
-# 1024 times the examples cost far less than 1024 times the time (timings vary; a 16-fold margin)
-assert table.seconds_per_update[-1] < table.seconds_per_update[0] * 1024 / 16, table.seconds_per_update
+# Timings depend on the machine and its load: shown, never compared. Only sanity is checked.
+assert all(0 < t < float("inf") for t in table.seconds_per_update), table.seconds_per_update
 
 # %% [markdown]
 # ## Exercises
@@ -152,7 +154,8 @@ assert table.seconds_per_update[-1] < table.seconds_per_update[0] * 1024 / 16, t
 # of the noise terms -x_i ε_i, which nearly cancel over n examples; each example's does not shrink.
 w_star, b_star = torch.tensor([[2.0], [-3.4]]), torch.tensor([4.2])
 near = d2l.gradient_noise(X, y, w_star, b_star, batch_sizes=[1, 32, 1024], num_draws=200, seed=0)
-print(near)
+for B, e, p, c in zip(near.batch_sizes, near.rel_error, near.predicted_rel_error, near.cosine):
+    print(f"|B| = {B:4}: rel. error {e:5.3g}, theory {p:5.3g}, cosine {c:+.2f}")
 
 # %% tags=["hide-cell"]
 assert near.rel_error[0] > 100 and near.rel_error[-1] > 10, near.rel_error

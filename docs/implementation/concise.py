@@ -54,7 +54,7 @@ for epoch in range(5):
 
         total_loss += loss.item() * xb.shape[0]
 
-    print(epoch, total_loss / n)
+    print(epoch, f"{total_loss / n:.3g}")  # 3 significant digits: float32 rounding moves the rest
 
 print("learned weight:", model.weight.data)
 print("learned bias:", model.bias.data)
@@ -106,7 +106,7 @@ assert len(xb) == 8, len(xb)  # the loop's last minibatch: 1000 examples are 31 
 # | `DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True)` | `d2l.InMemoryLoader(X, y, batch_size=32, seed=0)` (or `d2l.load_array`) |
 # | `nn.Linear(d, 1)`, `nn.MSELoss()`, `torch.optim.SGD(..., lr=0.03)` | `d2l.concise_setup(d, lr=0.03, seed=0)` |
 # | the two `for` loops | `d2l.train(model, loss_fn, optimizer, loader, num_epochs=5)` |
-# | `print(epoch, total_loss / n)` | the callback `d2l.PrintLoss()` |
+# | `print(epoch, f"{total_loss / n:.3g}")` | the callback `d2l.PrintLoss()` |
 #
 # First, the data: with `seed=0`, `synthetic_data` draws in the same order as the program, from a
 # private generator seeded with 0, so it reproduces `X` and `y` bit for bit.
@@ -197,8 +197,8 @@ mlp_net = d2l.mlp(2, hidden=64, depth=1, seed=0)
 mlp_optimizer = torch.optim.SGD(mlp_net.parameters(), lr=0.03)
 mlp_history = d2l.train(mlp_net, nn.MSELoss(), mlp_optimizer,
                         (features, labels), num_epochs=5, seed=0)
-print(f"final loss: linear model {history.train_loss[-1]:.6f},"
-      f" MLP {mlp_history.train_loss[-1]:.6f}")
+print(f"final loss: linear model {history.train_loss[-1]:.2g},"
+      f" MLP {mlp_history.train_loss[-1]:.2g}")
 
 # %% tags=["hide-cell"]
 assert mlp_history.train_loss[-1] > 10 * history.train_loss[-1]

@@ -175,7 +175,7 @@ for epoch in range(num_epochs):
         d2l.sgd([w, b], lr, len(y))       # p -= lr * p.grad / |B|; zero grads
     with torch.no_grad():
         train_l = d2l.squared_loss(d2l.linreg(features, w, b), labels)
-    print(f"epoch {epoch + 1}, loss {float(train_l.mean()):f}")
+    print(f"epoch {epoch + 1}, loss {float(train_l.mean()):.2g}")
 
 # %% [markdown]
 # The loss settles near $\frac12 \sigma^2 = 0.00005$, the floor set by the noise: even the true
