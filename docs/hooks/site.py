@@ -22,7 +22,6 @@ What they do, and why (see /work/shared/design/TOOLING.md):
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import re
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import jupytext
+from bs4 import BeautifulSoup, Comment, Tag
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
@@ -105,24 +105,55 @@ def on_files(files: Files, config: Any) -> Files:
     return files
 
 
-# nbconvert's loaders: MathJax 2 (src from a CDN, or "" when custom_mathjax_url is empty),
-# its text/x-mathjax-config block, and the mermaid module script that imports from a CDN.
-_NBCONVERT_SCRIPTS = [
-    re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S),
-    re.compile(r'<script[^>]*type="text/x-mathjax-config"[^>]*>.*?</script>', re.S),
-    re.compile(r'<script[^>]*type="module"[^>]*>(?:(?!</script>).)*mermaid.*?</script>', re.S),
-    re.compile(r'<script\s+src="(?:|https?://[^"]*)"\s*>\s*</script>', re.S),
-]
-
-
 def is_notebook_page(page: Any) -> bool:
     return hasattr(page, "nb_url")
 
 
-NO_ALT = 'alt="No description has been provided for this image"'
-# mkdocs-jupyter wraps each code cell in an outer `<div class="jp-Cell jp-CodeCell ...">` (no id)
-# around nbconvert's own (with an id): the outer one starts a code cell.
-_CELL_START = re.compile(r'<div class="jp-Cell jp-(?:CodeCell[^"]*">|MarkdownCell|RawCell)')
+# The page content that mkdocs-jupyter renders is edited with an HTML parser (BeautifulSoup on
+# the standard library's html.parser), never with regular expressions over the markup.
+
+
+def _soup(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def _is_comment(node: Any, text: str) -> bool:
+    return isinstance(node, Comment) and node.strip() == text
+
+
+def remove_nbconvert_loaders(soup: BeautifulSoup) -> None:
+    """nbconvert's loaders: MathJax 2 (its `<!-- Load mathjax -->` ... `<!-- End of mathjax
+    configuration -->` block, a `text/x-mathjax-config` script, a script whose src is empty or on
+    a CDN) and the mermaid module script that imports from a CDN."""
+    for start in soup.find_all(string=lambda s: _is_comment(s, "Load mathjax")):
+        node = start
+        while node is not None:
+            following = node.next_sibling
+            node.extract()
+            if _is_comment(node, "End of mathjax configuration"):
+                break
+            node = following
+    for script in soup.find_all("script"):
+        kind, src = script.get("type", ""), script.get("src")
+        if (
+            kind == "text/x-mathjax-config"
+            or (kind == "module" and "mermaid" in script.get_text())
+            or (src is not None and (src == "" or re.match(r"^(https?:)?//", src)))
+        ):
+            script.decompose()
+
+
+NO_ALT = "No description has been provided for this image"
+
+
+def code_cells(soup: BeautifulSoup) -> list[Tag]:
+    """The code cells of the page, in order. mkdocs-jupyter wraps each code cell in an outer
+    `<div class="jp-Cell jp-CodeCell ...">` (no id) around nbconvert's own (with an id)."""
+    return [
+        div
+        for div in soup.find_all("div", class_="jp-CodeCell")
+        if "jp-Cell" in div["class"] and not div.has_attr("id")
+    ]
 
 
 def _rendered_code_cells(page: Any, config: Any) -> list[Any]:
@@ -137,37 +168,32 @@ def _rendered_code_cells(page: Any, config: Any) -> list[Any]:
     ]
 
 
-def _add_alt_text(html: str, page: Any, config: Any) -> str:
+def add_alt_text(soup: BeautifulSoup, cells: list[Any]) -> None:
     """Give each figure the `alt` metadata of the code cell that drew it."""
-    if NO_ALT not in html:
-        return html
-    cells = iter(_rendered_code_cells(page, config))
-    starts = [m.start() for m in _CELL_START.finditer(html)] + [len(html)]
-    pieces = [html[: starts[0]]]
-    for begin, end in itertools.pairwise(starts):
-        chunk = html[begin:end]
-        if chunk.startswith('<div class="jp-Cell jp-CodeCell'):
-            cell = next(cells, None)
-            alt = (cell.metadata.get("alt") if cell is not None else None) or ""
-            if alt:
-                chunk = chunk.replace(NO_ALT, f'alt="{html_escape(alt, quote=True)}"')
-        pieces.append(chunk)
-    return "".join(pieces)
+    for div, cell in zip(code_cells(soup), cells, strict=False):
+        alt = cell.metadata.get("alt") or ""
+        if alt:
+            for img in div.find_all("img", alt=NO_ALT):
+                img["alt"] = alt
 
 
-_HEADING = re.compile(r'<h([1-6])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
-_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def toc_tokens(html: str) -> list[dict[str, Any]]:
+def toc_tokens(soup: BeautifulSoup) -> list[dict[str, Any]]:
     """Nested TOC tokens (as the Markdown toc extension makes them) from HTML headings."""
     root: list[dict[str, Any]] = []
     stack: list[dict[str, Any]] = []
-    for match in _HEADING.finditer(html):
-        level = int(match.group(1))
-        name = _TAG.sub("", _ANCHOR_LINK.sub("", match.group(3))).strip()
-        token = {"level": level, "id": match.group(2), "name": name, "children": []}
+    for heading in soup.find_all(re.compile(r"^h[1-6]$"), id=True):
+        level = int(heading.name[1])
+        name = "".join(
+            str(text)
+            for text in heading.find_all(string=True)
+            if not isinstance(text, Comment) and not text.find_parent("a", class_="anchor-link")
+        )
+        token = {
+            "level": level,
+            "id": heading["id"],
+            "name": html_escape(name.strip(), quote=False),
+            "children": [],
+        }
         while stack and stack[-1]["level"] >= level:
             stack.pop()
         (stack[-1]["children"] if stack else root).append(token)
@@ -175,39 +201,27 @@ def toc_tokens(html: str) -> list[dict[str, Any]]:
     return root
 
 
-# A notebook cell tagged `solution` (jupytext: `# %% tags=["solution"]`) is folded like the
-# `??? success "Solution"` admonitions of the Markdown pages: nbconvert cannot fold a cell.
-_SOLUTION_CELL = re.compile(r'<div class="jp-Cell jp-CodeCell[^"]*\bcelltag_solution\b[^"]*">')
-_DIV_TAG = re.compile(r"<(/?)div\b")
-SOLUTION_OPEN = '<details class="success"><summary>Solution</summary>'
-
-
-def collapse_solutions(html: str) -> str:
-    """Wrap each `solution`-tagged code cell (its whole outer div) in a closed `<details>`."""
-    pieces, pos = [], 0
-    for match in _SOLUTION_CELL.finditer(html):
-        if match.start() < pos:
-            continue
-        depth = 0
-        for tag in _DIV_TAG.finditer(html, match.start()):
-            depth += -1 if tag.group(1) else 1
-            if depth == 0:
-                end = html.index(">", tag.start()) + 1
-                pieces += [html[pos : match.start()], SOLUTION_OPEN, html[match.start() : end]]
-                pieces.append("</details>")
-                pos = end
-                break
-    pieces.append(html[pos:])
-    return "".join(pieces)
+def collapse_solutions(soup: BeautifulSoup) -> None:
+    """A notebook cell tagged `solution` (jupytext: `# %% tags=["solution"]`) is folded like the
+    `??? success "Solution"` admonitions of the Markdown pages, in a closed `<details>`."""
+    for div in code_cells(soup):
+        if "celltag_solution" in div["class"]:
+            details = soup.new_tag("details", attrs={"class": "success"})
+            summary = soup.new_tag("summary")
+            summary.string = "Solution"
+            div.wrap(details)
+            div.insert_before(summary)
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     if not is_notebook_page(page):
         return html
-    for pattern in _NBCONVERT_SCRIPTS:
-        html = pattern.sub("", html)
-    page.toc = get_toc(toc_tokens(html))
-    return collapse_solutions(_add_alt_text(html, page, config))
+    soup = _soup(html)
+    remove_nbconvert_loaders(soup)
+    page.toc = get_toc(toc_tokens(soup))
+    add_alt_text(soup, _rendered_code_cells(page, config))
+    collapse_solutions(soup)
+    return str(soup)
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
