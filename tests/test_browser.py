@@ -216,10 +216,50 @@ def check_page(tab: Tab, origin: str, name: str) -> dict[str, Any]:
     return report
 
 
+# Every display equation, folded and inactive-tab ones included, at the current viewport width:
+# those drawn at 4 px or less (Material's phone layout once shrank them all to 1x1 px), and
+# whether the page itself scrolls sideways (a wide equation must scroll inside its own box).
+MATH_SIZES_JS = r"""
+(() => {
+  for (const details of document.querySelectorAll(".md-content details")) details.open = true;
+  if (!document.getElementById("show-all-tabs")) {
+    const style = document.createElement("style");
+    style.id = "show-all-tabs";
+    style.textContent = ".md-content .tabbed-block { display: block !important; }";
+    document.head.append(style);
+  }
+  const math = [...document.querySelectorAll(".md-content mjx-container[display='true']")];
+  const small = [];
+  for (const el of math) {
+    const box = (el.querySelector("svg") || el).getBoundingClientRect();
+    if (!(box.width > 4 && box.height > 4)) {
+      const tex = el.closest(".arithmatex, p, li, div");
+      small.push(`${box.width.toFixed(1)}x${box.height.toFixed(1)} px: `
+                 + (tex ? tex.textContent.trim().slice(0, 60) : ""));
+    }
+  }
+  return {count: math.length, small,
+          pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth};
+})()
+"""
+WIDTHS = {"phone": 390, "tablet": 768, "desktop": 1280}
+
+
 def test_page_in_browser(tabs: Any, site_url: str, nav_page: str) -> None:
     tab = tabs("light")
     tab.load(site_url + page_url(nav_page))
     check_page(tab, site_url, nav_page)
+    for name, width in WIDTHS.items():
+        tab.page.set_viewport_size({"width": width, "height": 900})
+        sizes = tab.page.evaluate(MATH_SIZES_JS)
+        assert not sizes["small"], (
+            f"{nav_page} at {width} px ({name}): {len(sizes['small'])} of {sizes['count']} "
+            "display equations are drawn at 4 px or less:\n" + "\n".join(sizes["small"][:10])
+        )
+        assert sizes["pageWidth"] <= sizes["viewport"], (
+            f"{nav_page} at {width} px ({name}): the page is {sizes['pageWidth']} px wide "
+            "and scrolls sideways"
+        )
 
 
 @pytest.mark.parametrize("target", ["theory/loss-and-risk.md", "implementation/concise.py"])
