@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from _nav import REPO, nav_pages, page_url
+from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 
@@ -243,12 +244,30 @@ MATH_SIZES_JS = r"""
 })()
 """
 WIDTHS = {"phone": 390, "tablet": 768, "desktop": 1280}
+AXE_FAILS_ON = ("critical", "serious")
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's critical and serious findings on the page (axe.min.js from the
+    axe-playwright-python wheel: nothing is fetched at test time)."""
+    response = Axe().run(page).response
+    found = []
+    for violation in response["violations"]:
+        if violation["impact"] in AXE_FAILS_ON:
+            nodes = "; ".join(node["html"][:100] for node in violation["nodes"][:3])
+            found.append(
+                f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} element(s)):"
+                f" {violation['help']}: {nodes}"
+            )
+    return found
 
 
 def test_page_in_browser(tabs: Any, site_url: str, nav_page: str) -> None:
     tab = tabs("light")
     tab.load(site_url + page_url(nav_page))
     check_page(tab, site_url, nav_page)
+    found = axe_violations(tab.page)
+    assert not found, f"{nav_page}, light scheme: axe-core finds:\n" + "\n".join(found)
     for name, width in WIDTHS.items():
         tab.page.set_viewport_size({"width": width, "height": 900})
         sizes = tab.page.evaluate(MATH_SIZES_JS)
@@ -260,6 +279,15 @@ def test_page_in_browser(tabs: Any, site_url: str, nav_page: str) -> None:
             f"{nav_page} at {width} px ({name}): the page is {sizes['pageWidth']} px wide "
             "and scrolls sideways"
         )
+
+
+def test_page_in_dark_scheme(tabs: Any, site_url: str, nav_page: str) -> None:
+    tab = tabs("dark")
+    tab.load(site_url + page_url(nav_page))
+    report = check_page(tab, site_url, nav_page)
+    assert report["scheme"] == "slate", "Material did not follow the dark OS scheme"
+    found = axe_violations(tab.page)
+    assert not found, f"{nav_page}, dark scheme: axe-core finds:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("target", ["theory/loss-and-risk.md", "implementation/concise.py"])
