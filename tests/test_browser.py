@@ -14,6 +14,7 @@ run). Where no Chromium is found, these tests are skipped, loudly.
 
 from __future__ import annotations
 
+import ast
 import functools
 import io
 import shutil
@@ -25,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from _nav import REPO, nav_pages, page_url
+from _nav import REPO, nav_pages, page_html_path, page_url
 from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
@@ -279,6 +280,62 @@ def test_page_in_browser(tabs: Any, site_url: str, nav_page: str) -> None:
             f"{nav_page} at {width} px ({name}): the page is {sizes['pageWidth']} px wide "
             "and scrolls sideways"
         )
+
+
+# Records what the page puts on the clipboard: Material's copy button (clipboard.js) selects the
+# text in a hidden textarea and runs the browser's copy command, which fires `copy`.
+RECORD_COPIES_JS = r"""
+(() => {
+  window.__copied = [];
+  document.addEventListener("copy", () => {
+    const el = document.activeElement;
+    window.__copied.push(el && "value" in el
+      ? el.value.slice(el.selectionStart, el.selectionEnd)
+      : String(document.getSelection()));
+  }, true);
+  for (const details of document.querySelectorAll(".md-content details")) details.open = true;
+  const style = document.createElement("style");
+  style.textContent = ".md-content .tabbed-block { display: block !important; }";
+  document.head.append(style);
+})()
+"""
+
+
+def test_copy_button_copies_code_only(
+    tabs: Any, built_site: Path, site_url: str, nav_page: str
+) -> None:
+    # A `>>>` block's copy button must copy the code alone (no prompts, no output), so that it
+    # pastes into Python or Jupyter (docs/hooks/site.py gives Material the text to copy).
+    if "language-pycon" not in page_html_path(built_site, nav_page).read_text("utf-8"):
+        pytest.skip(f"{nav_page} has no >>> block")
+    tab = tabs("light")
+    tab.load(site_url + page_url(nav_page))
+    page = tab.page
+    page.evaluate(RECORD_COPIES_JS)
+    blocks = page.locator(".md-content div.language-pycon")
+    assert blocks.count() > 0
+    for i in range(blocks.count()):
+        block = blocks.nth(i)
+        shown = block.locator("pre > code").inner_text()
+        block.hover()
+        block.locator("button[data-md-type='copy']").click()
+        page.wait_for_function(f"window.__copied.length > {i}")
+        copied = page.evaluate(f"window.__copied[{i}]")
+        where = f"{nav_page}, >>> block {i + 1}"
+        assert copied.strip(), f"{where}: the copy button copied nothing"
+        prompts = [line for line in copied.splitlines() if line.startswith((">>>", "..."))]
+        assert not prompts, f"{where}: prompts in the copied text: {prompts[:3]}"
+        tree = ast.parse(copied, filename=where)  # a SyntaxError fails the test
+        # One statement per `>>>` line that is not only a comment.
+        statements = sum(
+            line.startswith(">>>") and not line[3:].strip().startswith("#")
+            for line in shown.splitlines()
+        )
+        assert len(tree.body) == statements, (
+            f"{where}: {statements} statements shown, {len(tree.body)} copied:\n{copied}"
+        )
+        for line in copied.splitlines():
+            assert line in shown, f"{where}: copied {line!r}, which the block does not show"
 
 
 def test_page_in_dark_scheme(tabs: Any, site_url: str, nav_page: str) -> None:

@@ -213,9 +213,44 @@ def collapse_solutions(soup: BeautifulSoup) -> None:
             div.insert_before(summary)
 
 
+def pycon_code(code: Tag) -> str:
+    """The code of a `pycon` block without prompts and output: the lines that Pygments starts
+    with a prompt token (`<span class="gp">>>> </span>` or `... `), prompt removed. Output lines
+    (class `go`), doctest ellipses in them included, are dropped."""
+    lines: list[str] = []
+    current: list[str] = []
+    is_code: bool | None = None  # None: nothing seen yet on this line
+    for text in code.find_all(string=True):
+        prompt = "gp" in (text.parent.get("class") or [])
+        for piece in re.split(r"(\n)", str(text)):
+            if piece == "\n":
+                if is_code:
+                    lines.append("".join(current))
+                current, is_code = [], None
+            elif piece:
+                if is_code is None:
+                    is_code = prompt
+                if is_code and not prompt:
+                    current.append(piece)
+    if is_code:
+        lines.append("".join(current))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def set_copy_text(soup: BeautifulSoup) -> None:
+    """Material's copy button copies the `data-copy` attribute of the code element when it has
+    one (its own `innerText` otherwise): on `>>>` blocks, the code alone, ready to paste."""
+    for code in soup.select("div.language-pycon pre > code"):
+        code["data-copy"] = pycon_code(code)
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     if not is_notebook_page(page):
-        return html
+        if "language-pycon" not in html:
+            return html
+        soup = _soup(html)
+        set_copy_text(soup)
+        return str(soup)
     soup = _soup(html)
     remove_nbconvert_loaders(soup)
     page.toc = get_toc(toc_tokens(soup))
