@@ -320,3 +320,30 @@ def test_notebook_solution_cells_are_folded(built_site: Path, nav_notebook: str)
     )
     assert len(folded) == len(solutions)
     assert text.count("<details") == text.count("</details>")
+
+
+# -- weight --------------------------------------------------------------------------------------
+
+MAX_HTML_BYTES = 300_000
+
+
+def test_no_html_page_over_300_kB(built_site: Path) -> None:
+    # Notebook pages once inlined ~575 kB of JupyterLab CSS and base64 figures (1.26 MB).
+    heavy = {
+        str(html.relative_to(built_site)): html.stat().st_size
+        for html in html_pages(built_site)
+        if html.stat().st_size > MAX_HTML_BYTES
+    }
+    assert not heavy, f"HTML pages over {MAX_HTML_BYTES} bytes: {heavy}"
+
+
+def test_notebook_css_and_figures_are_shared_files(built_site: Path, nav_notebook: str) -> None:
+    html = page_html_path(built_site, nav_notebook)
+    page = parse(html)
+    assert not any(len(text) > 10_000 for text in page.inline), "a large inline <style>/<script>"
+    sheets = [url for what, url in page.assets if "stylesheet" in what and "jupyter-" in url]
+    assert len(sheets) == 1, f"{html}: no link to the shared notebook CSS ({page.assets})"
+    images = [url for what, url in page.assets if what == "img src"]
+    assert not [u for u in images if u.startswith("data:")], "a figure is still a data: URL"
+    for url in images:
+        assert (html.parent / url).is_file() and url in page.links, f"{url}: no file or no link"

@@ -22,8 +22,11 @@ What they do, and why (see /work/shared/design/TOOLING.md):
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import os
+import posixpath
 import re
 from html import escape as html_escape
 from pathlib import Path
@@ -38,6 +41,7 @@ log = logging.getLogger("mkdocs.hooks.d2l_linreg")
 
 NOTEBOOK_SUFFIXES = (".py", ".ipynb")
 MATHJAX_DEST = "assets/mathjax"
+NOTEBOOK_CSS_DEST = "assets/stylesheets"
 
 
 def nav_paths(nav: Any) -> list[str]:
@@ -244,6 +248,47 @@ def set_copy_text(soup: BeautifulSoup) -> None:
         code["data-copy"] = pycon_code(code)
 
 
+def _relative_url(target: str, page: Any) -> str:
+    """`target` (a path from the site root) relative to the page's HTML file."""
+    return posixpath.relpath(target, posixpath.dirname(page.file.dest_uri) or ".")
+
+
+def share_notebook_css(soup: BeautifulSoup, page: Any, config: Any) -> None:
+    """mkdocs-jupyter inlines the same ~575 kB of JupyterLab CSS into every notebook page: write
+    it once, as a file named by its content's hash, and link it from each page instead."""
+    styles = soup.find_all("style")
+    if not styles:
+        return
+    css = "\n".join(style.get_text() for style in styles)
+    name = f"{NOTEBOOK_CSS_DEST}/jupyter-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    dest = Path(config["site_dir"]) / name
+    if not dest.is_file():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(css, encoding="utf-8")
+    link = soup.new_tag("link", attrs={"rel": "stylesheet", "href": _relative_url(name, page)})
+    styles[0].replace_with(link)
+    for style in styles[1:]:
+        style.decompose()
+
+
+def figures_as_files(soup: BeautifulSoup, page: Any) -> None:
+    """nbconvert embeds each figure as a base64 `data:` URL (a third of a page's weight, and
+    no way to open it at full size): write each one as a PNG next to the page, and link the
+    figure to its file (a click shows it at full size)."""
+    dest_dir = Path(page.file.abs_dest_path).parent
+    stem = Path(page.file.src_uri).stem
+    for number, img in enumerate(soup.select("img[src^='data:image/png;base64,']"), start=1):
+        name = f"{stem}-figure-{number}.png"
+        dest_dir.mkdir(parents=True, exist_ok=True)
+        (dest_dir / name).write_bytes(base64.b64decode(img["src"].split(",", 1)[1]))
+        img["src"] = name
+        link = soup.new_tag(
+            "a",
+            attrs={"href": name, "class": "d2l-figure", "title": "Open the figure at full size"},
+        )
+        img.wrap(link)
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     if not is_notebook_page(page):
         if "language-pycon" not in html:
@@ -256,6 +301,8 @@ def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     page.toc = get_toc(toc_tokens(soup))
     add_alt_text(soup, _rendered_code_cells(page, config))
     collapse_solutions(soup)
+    share_notebook_css(soup, page, config)
+    figures_as_files(soup, page)
     return str(soup)
 
 
