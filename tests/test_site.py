@@ -204,17 +204,18 @@ def test_no_web_fonts(built_site: Path) -> None:
 
 
 def test_mathjax_is_served_by_the_site(built_site: Path) -> None:
-    tex_svg = built_site / "assets" / "mathjax" / "tex-svg.js"
-    assert tex_svg.is_file(), "docs/hooks/site.py did not copy MathJax into the site"
-    assert tex_svg.stat().st_size > 1_000_000, "tex-svg.js is truncated"  # 2.1 MB in 3.2.2
-    assert (built_site / "assets/mathjax/input/tex/extensions/boldsymbol.js").is_file()
+    mathjax = built_site / "assets" / "mathjax"
+    for component in ("startup.js", "core.js", "input/tex-base.js", "output/chtml.js"):
+        assert (mathjax / component).stat().st_size > 10_000, f"{component} missing or truncated"
+    assert (mathjax / "input/tex/extensions/boldsymbol.js").is_file()  # autoloaded on use
+    assert (mathjax / "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff").is_file()
     for html in html_pages(built_site):
         if html.name == "404.html":
             continue
         scripts = [url for what, url in parse(html).assets if what == "script src"]
         names = [urlsplit(url).path.rsplit("/", 1)[-1] for url in scripts]
-        assert "mathjax.js" in names and "tex-svg.js" in names, f"{html}: {names}"
-        assert names.index("mathjax.js") < names.index("tex-svg.js"), "config after MathJax"
+        assert "mathjax.js" in names and "startup.js" in names, f"{html}: {names}"
+        assert names.index("mathjax.js") < names.index("startup.js"), "config after MathJax"
 
 
 def test_theory_pages_have_math_for_mathjax(built_site: Path) -> None:

@@ -4,9 +4,9 @@ What they do, and why (see /work/shared/design/TOOLING.md):
 
 * Every `.py`/`.ipynb` page listed in `nav:` is added to mkdocs-jupyter's `include:` list,
   so a new notebook needs only its nav entry; no other `.py` under docs/ becomes a page.
-* MathJax 3 (SVG output) is served by the site itself: `tex-svg.js` and the TeX extensions
-  it may autoload are copied from the installed `mathjax` package (PyPI: django-static-mathjax)
-  into `assets/mathjax/`. No page loads anything from another host.
+* MathJax 3 is served by the site itself: the components the pages use (TeX input, CHTML
+  output and its fonts, assistive MathML) and the TeX extensions it may autoload are copied
+  from the installed `mathjax` package (PyPI: django-static-mathjax) into `assets/mathjax/`. No page loads anything from another host.
 * nbconvert puts a MathJax 2 loader (from a CDN by default), its configuration, and a
   mermaid loader (a CDN import) into every notebook page: they are removed; the site's
   MathJax typesets notebook markdown cells too (docs/javascripts/mathjax.js).
@@ -83,16 +83,31 @@ def _mathjax_root() -> Path:
             "django-static-mathjax; install it with: pip install -e '.[docs]'"
         ) from exc
     root = Path(mathjax.__file__).parent / "static" / "mathjax"
-    if not (root / "es5" / "tex-svg.js").is_file():  # pragma: no cover
-        raise RuntimeError(f"no es5/tex-svg.js under {root}; reinstall django-static-mathjax")
+    if not (root / "es5" / "startup.js").is_file():  # pragma: no cover
+        raise RuntimeError(f"no es5/startup.js under {root}; reinstall django-static-mathjax")
     return root
+
+
+# MathJax as components instead of the combined tex-svg.js (2.1 MB, 1 MB of it SVG glyph
+# outlines): the TeX input with the packages the pages use (others autoload on first use),
+# CHTML output with its web fonts (the browser fetches only the font files a page needs), and
+# the assistive MathML that screen readers read. docs/javascripts/mathjax.js lists them.
+MATHJAX_COMPONENTS = [
+    "startup.js",
+    "core.js",
+    "input/tex-base.js",
+    "output/chtml.js",
+    "output/chtml/fonts/tex.js",
+    "a11y/assistive-mml.js",
+]
 
 
 def _mathjax_files(config: Any) -> list[File]:
     root = _mathjax_root()
     es5 = root / "es5"
-    sources = [es5 / "tex-svg.js", root / "LICENSE"]
-    # TeX packages that tex-svg.js autoloads on first use (\boldsymbol, \cancel, ...).
+    sources = [es5 / name for name in MATHJAX_COMPONENTS] + [root / "LICENSE"]
+    sources += sorted((es5 / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    # TeX packages: those loaded at start and those autoloaded on first use (\boldsymbol, ...).
     sources += sorted((es5 / "input" / "tex" / "extensions").rglob("*.js"))
     files = []
     for src in sources:

@@ -5,7 +5,7 @@
 (function () {
   const SCROLLERS = ".md-typeset pre > code, .md-typeset pre, .md-typeset div.arithmatex, " +
     ".md-typeset mjx-container[display='true'], .md-typeset .jp-OutputArea-output, " +
-    ".md-typeset .highlight-ipynb";
+    ".md-typeset .highlight-ipynb, .md-typeset :is(p, li, td):has(> .arithmatex)";
   function focusable() {
     for (const el of document.querySelectorAll(SCROLLERS)) {
       const scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
