@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test lint bench clean
+.PHONY: serve build offline test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ serve: $(VENV)/.docs-installed  ## build the site and serve it on http://127.0.0
 build: $(VENV)/.docs-installed  ## the static site into site/
 	$(BIN)/mkdocs build --strict
 
+offline: $(VENV)/.docs-installed  ## a site that works from a folder (open site-offline/index.html)
+	D2L_OFFLINE=true $(BIN)/mkdocs build --strict -d site-offline
+
 test: $(VENV)/.test-installed  ## the whole suite: unit tests, doctests, page blocks, notebooks, site, browser
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  printf '\n*** WARNING: no chromium found: the browser test will be SKIPPED. ***\n*** Install it with: apt-get install -y chromium ***\n\n'
@@ -41,4 +44,4 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/closed_form.py --quick
 
 clean:
-	rm -rf site artifacts .pytest_cache
+	rm -rf site site-offline artifacts .pytest_cache

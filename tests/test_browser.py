@@ -17,7 +17,11 @@ from __future__ import annotations
 import ast
 import functools
 import io
+import os
+import re
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -422,3 +426,70 @@ def test_figures_and_equations_are_drawn(
 
 def test_drawn_pages_are_in_the_nav() -> None:
     assert set(DRAWN_PAGES) <= set(nav_pages())
+
+
+# -- the site opened from a folder (`make offline`) --------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site as `make offline` builds it (D2L_OFFLINE=true: Material's offline plugin)."""
+    site = tmp_path_factory.mktemp("site-offline")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "D2L_OFFLINE": "true"}
+    env.pop("D2L_SITE_URL", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"offline build failed:\n{(proc.stdout + proc.stderr)[-4000:]}", pytrace=False)
+    return site
+
+
+def test_offline_site_from_a_folder(tabs: Any, offline_site: Path) -> None:
+    # From index.html: a nav link opens its page (not a directory listing), math renders with
+    # no request leaving the folder, and search shows results.
+    tab = tabs("light")
+    origin = offline_site.as_uri() + "/"
+    tab.load(origin + "index.html")
+    check_page(tab, origin, "index.html from a folder")
+    page = tab.page
+    target = "theory/loss-and-risk.html"
+    link = page.locator(f"nav.md-nav--primary a[href$='{target}']").first
+    assert link.count() == 1, f"no nav link to {target}"
+    link.evaluate("(a) => a.click()")  # the link may sit in a collapsed nav section
+    page.wait_for_url(f"**/{target}")
+    report = check_page(tab, origin, f"{target} from a folder")
+    assert report["typeset"] > 0 and "Loss and risk" in report["h1"]
+    leaving = [url for url in tab.requests if not url.startswith((origin, "data:", "blob:"))]
+    assert not leaving, f"requests leaving the folder: {leaving[:5]}"
+    search = page.locator("input.md-search__input")
+    search.click()
+    # Material says "Initializing search" until its search worker has loaded the index.
+    page.wait_for_function(
+        "!/Initializing/.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=20_000,
+    )
+    search.press_sequentially("normal equation", delay=20)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=20_000)
+    assert results.count() > 0, "search from file:// shows no result"
+    assert not tab.errors, "\n".join(tab.errors)
+
+
+def test_built_pages_never_point_at_localhost(offline_site: Path) -> None:
+    # Built without D2L_SITE_URL (the one setting for the published address): no canonical
+    # link or sitemap entry may name this machine.
+    local = re.compile(r"(127\.0\.0\.1|localhost)[:/]")
+    found = []
+    for html in offline_site.rglob("*.html"):
+        for link in re.findall(r"<link[^>]*rel=\"canonical\"[^>]*>", html.read_text("utf-8")):
+            if local.search(link):
+                found.append(f"{html.relative_to(offline_site)}: {link}")
+    sitemap = (offline_site / "sitemap.xml").read_text("utf-8")
+    found += [f"sitemap.xml: {m}" for m in local.findall(sitemap)]
+    assert not found, "\n".join(found[:10])

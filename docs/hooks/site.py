@@ -98,6 +98,8 @@ MATHJAX_COMPONENTS = [
     "input/tex-base.js",
     "output/chtml.js",
     "output/chtml/fonts/tex.js",
+    "output/svg.js",  # used from file:// (web fonts are refused there): mathjax.js
+    "output/svg/fonts/tex.js",
     "a11y/assistive-mml.js",
 ]
 

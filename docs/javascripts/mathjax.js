@@ -13,7 +13,10 @@
 window.MathJax = {
   loader: {
     load: ["input/tex-base", "[tex]/ams", "[tex]/require", "[tex]/autoload",
-           "[tex]/newcommand", "[tex]/configmacros", "output/chtml", "a11y/assistive-mml"],
+           "[tex]/newcommand", "[tex]/configmacros", "a11y/assistive-mml",
+           // From a folder (file://) browsers refuse web fonts: SVG output draws the glyphs
+           // from a script instead (`make offline`).
+           location.protocol === "file:" ? "output/svg" : "output/chtml"],
   },
   tex: {
     inlineMath: [["\\(", "\\)"], ["$", "$"]],
