@@ -226,7 +226,10 @@ def check_page(tab: Tab, origin: str, name: str) -> dict[str, Any]:
 # those drawn at 4 px or less (Material's phone layout once shrank them all to 1x1 px), and
 # whether the page itself scrolls sideways (a wide equation must scroll inside its own box).
 MATH_SIZES_JS = r"""
-(() => {
+(async () => {
+  // Let the layout settle after a resize: Material's header and drawer run CSS transitions.
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)));
   for (const details of document.querySelectorAll(".md-content details")) details.open = true;
   if (!document.getElementById("show-all-tabs")) {
     const style = document.createElement("style");
@@ -244,7 +247,10 @@ MATH_SIZES_JS = r"""
                  + (tex ? tex.textContent.trim().slice(0, 60) : ""));
     }
   }
-  return {count: math.length, small,
+  const wide = [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 3).map((el) => `${el.tagName}.${el.className}`);
+  return {count: math.length, small, wide,
           pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth};
 })()
 """
@@ -282,7 +288,7 @@ def test_page_in_browser(tabs: Any, site_url: str, nav_page: str) -> None:
         )
         assert sizes["pageWidth"] <= sizes["viewport"], (
             f"{nav_page} at {width} px ({name}): the page is {sizes['pageWidth']} px wide "
-            "and scrolls sideways"
+            f"and scrolls sideways (past the right edge: {sizes['wide']})"
         )
 
 
