@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test test-fast lint bench clean
+.PHONY: serve build offline test test-fast lint bench clean
 
 # A second kernel path (TOOLING.md, note 11): MKL's portable code path, torch's scalar kernels,
 # one thread. The tests that print numbers (`-m pages`) must pass on it too.
@@ -31,6 +31,9 @@ serve: $(VENV)/.docs-installed  ## build the site and serve it on http://127.0.0
 build: $(VENV)/.docs-installed  ## the static site into site/
 	$(BIN)/mkdocs build --strict
 
+offline: $(VENV)/.docs-installed  ## a site that works from a folder (open site-offline/index.html)
+	D2L_OFFLINE=true $(BIN)/mkdocs build --strict -d site-offline
+
 test: $(VENV)/.test-installed  ## the whole suite, then the number-printing tests on a second kernel path
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  printf '\n*** WARNING: no chromium found: the browser test will be SKIPPED. ***\n*** Install it with: apt-get install -y chromium ***\n\n'
@@ -50,4 +53,4 @@ bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/closed_form.py --quick
 
 clean:
-	rm -rf site artifacts .pytest_cache
+	rm -rf site site-offline artifacts .pytest_cache

@@ -204,17 +204,18 @@ def test_no_web_fonts(built_site: Path) -> None:
 
 
 def test_mathjax_is_served_by_the_site(built_site: Path) -> None:
-    tex_svg = built_site / "assets" / "mathjax" / "tex-svg.js"
-    assert tex_svg.is_file(), "docs/hooks/site.py did not copy MathJax into the site"
-    assert tex_svg.stat().st_size > 1_000_000, "tex-svg.js is truncated"  # 2.1 MB in 3.2.2
-    assert (built_site / "assets/mathjax/input/tex/extensions/boldsymbol.js").is_file()
+    mathjax = built_site / "assets" / "mathjax"
+    for component in ("startup.js", "core.js", "input/tex-base.js", "output/chtml.js"):
+        assert (mathjax / component).stat().st_size > 10_000, f"{component} missing or truncated"
+    assert (mathjax / "input/tex/extensions/boldsymbol.js").is_file()  # autoloaded on use
+    assert (mathjax / "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff").is_file()
     for html in html_pages(built_site):
         if html.name == "404.html":
             continue
         scripts = [url for what, url in parse(html).assets if what == "script src"]
         names = [urlsplit(url).path.rsplit("/", 1)[-1] for url in scripts]
-        assert "mathjax.js" in names and "tex-svg.js" in names, f"{html}: {names}"
-        assert names.index("mathjax.js") < names.index("tex-svg.js"), "config after MathJax"
+        assert "mathjax.js" in names and "startup.js" in names, f"{html}: {names}"
+        assert names.index("mathjax.js") < names.index("startup.js"), "config after MathJax"
 
 
 def test_theory_pages_have_math_for_mathjax(built_site: Path) -> None:
@@ -320,3 +321,30 @@ def test_notebook_solution_cells_are_folded(built_site: Path, nav_notebook: str)
     )
     assert len(folded) == len(solutions)
     assert text.count("<details") == text.count("</details>")
+
+
+# -- weight --------------------------------------------------------------------------------------
+
+MAX_HTML_BYTES = 300_000
+
+
+def test_no_html_page_over_300_kB(built_site: Path) -> None:
+    # Notebook pages once inlined ~575 kB of JupyterLab CSS and base64 figures (1.26 MB).
+    heavy = {
+        str(html.relative_to(built_site)): html.stat().st_size
+        for html in html_pages(built_site)
+        if html.stat().st_size > MAX_HTML_BYTES
+    }
+    assert not heavy, f"HTML pages over {MAX_HTML_BYTES} bytes: {heavy}"
+
+
+def test_notebook_css_and_figures_are_shared_files(built_site: Path, nav_notebook: str) -> None:
+    html = page_html_path(built_site, nav_notebook)
+    page = parse(html)
+    assert not any(len(text) > 10_000 for text in page.inline), "a large inline <style>/<script>"
+    sheets = [url for what, url in page.assets if "stylesheet" in what and "jupyter-" in url]
+    assert len(sheets) == 1, f"{html}: no link to the shared notebook CSS ({page.assets})"
+    images = [url for what, url in page.assets if what == "img src"]
+    assert not [u for u in images if u.startswith("data:")], "a figure is still a data: URL"
+    for url in images:
+        assert (html.parent / url).is_file() and url in page.links, f"{url}: no file or no link"

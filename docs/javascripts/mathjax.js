@@ -1,24 +1,32 @@
-// MathJax 3 configuration. The site serves MathJax itself (assets/mathjax/tex-svg.js, copied
-// from the installed `mathjax` package by docs/hooks/site.py): no page loads math from a CDN.
+// MathJax 3 configuration. The site serves MathJax itself (assets/mathjax/, copied from the
+// installed `mathjax` package by docs/hooks/site.py): no page loads math from a CDN.
 //
 // * pymdownx.arithmatex (generic) wraps math as \( \) and \[ \] in `.arithmatex` elements;
 //   notebook markdown cells (mkdocs-jupyter, class `jp-RenderedMarkdown`) keep raw $ and $$.
 //   Everything inside `.md-typeset` is skipped except those two classes, so code blocks,
 //   program output and prose dollars are never typeset (TOOLING pitfall 2).
-// * SVG output: CHTML formulas went blank after instant navigation (TOOLING pitfall 1).
+// * Components, not the combined tex-svg.js (2.1 MB): TeX input with the packages the pages
+//   use (others, e.g. boldsymbol and cancel, autoload from the site on first use), CHTML output
+//   (its web fonts are fetched only as a page needs them), assistive MathML for screen readers.
+//   CHTML once went blank on the first load with Material's snippet (TOOLING pitfall 1): the
+//   subscription below skips the first emission.
 window.MathJax = {
+  loader: {
+    load: ["input/tex-base", "[tex]/ams", "[tex]/require", "[tex]/autoload",
+           "[tex]/newcommand", "[tex]/configmacros", "a11y/assistive-mml",
+           // From a folder (file://) browsers refuse web fonts: SVG output draws the glyphs
+           // from a script instead (`make offline`).
+           location.protocol === "file:" ? "output/svg" : "output/chtml"],
+  },
   tex: {
     inlineMath: [["\\(", "\\)"], ["$", "$"]],
     displayMath: [["\\[", "\\]"], ["$$", "$$"]],
     processEscapes: true,
     processEnvironments: true,
     tags: "none",
-    // Without `noundefined`, an unknown macro is a TeX error (marked data-mjx-error), which
-    // tests/test_browser.py reports, instead of quietly showing its name in red.
-    packages: { "[-]": ["noundefined"] },
-  },
-  svg: {
-    fontCache: "global",
+    // `noundefined` is not loaded: an unknown macro is a TeX error (marked data-mjx-error),
+    // which tests/test_browser.py reports, instead of quietly showing its name in red.
+    packages: { "[+]": ["ams", "require", "autoload", "newcommand", "configmacros"] },
   },
   options: {
     ignoreHtmlClass: "md-typeset",
@@ -39,8 +47,6 @@ window.MathJax = {
     const mj = window.MathJax;
     if (!mj || !mj.startup || !mj.startup.promise) return;
     mj.startup.promise = mj.startup.promise.then(function () {
-      // Keep the SVG glyph cache: it lives in <body>, outside the swapped content, and
-      // clearing it (Material's CHTML snippet clears its cache) leaves every new glyph blank.
       mj.typesetClear();
       mj.texReset();
       return mj.typesetPromise();

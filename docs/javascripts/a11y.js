@@ -1,0 +1,26 @@
+// Keyboard access to scrolling boxes: a code block, program output or equation wider than the
+// column scrolls sideways; it gets tabindex="0" so that it can be focused and scrolled with the
+// arrow keys (axe-core: scrollable-region-focusable). Run on every page Material's instant
+// navigation shows, and again when the window is resized.
+(function () {
+  const SCROLLERS = ".md-typeset pre > code, .md-typeset pre, .md-typeset div.arithmatex, " +
+    ".md-typeset mjx-container[display='true'], .md-typeset .jp-OutputArea-output, " +
+    ".md-typeset .highlight-ipynb, .md-typeset :is(p, li, td):has(> .arithmatex)";
+  function focusable() {
+    for (const el of document.querySelectorAll(SCROLLERS)) {
+      const scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
+      const style = getComputedStyle(el);
+      if (scrolls && /(auto|scroll)/.test(style.overflowX + style.overflowY)
+          && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+      }
+    }
+  }
+  document$.subscribe(function () {
+    const mj = window.MathJax;
+    // Equations have their size only once MathJax has drawn them.
+    if (mj && mj.startup && mj.startup.promise) mj.startup.promise.then(focusable);
+    focusable();
+  });
+  window.addEventListener("resize", focusable);
+})();
