@@ -4,6 +4,7 @@ The launches are real (``torchrun`` for the CLI, torch's launcher behind ``run_l
 bounded by a timeout, on a free port, with one thread per worker.
 """
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -103,3 +104,69 @@ def test_outside_a_process_group_train_is_unchanged():
     assert replica.model is net and replica.batches is batches
     assert replica.sync(torch.tensor(2.5), 3) == (2.5, 3)
     assert not distributed.init_from_env()  # WORLD_SIZE unset: nothing to join
+
+
+# --- The GPU paths: marked `cuda`, skipped with the reason where there is no device ----------
+
+NO_CUDA = "no CUDA device: torch.cuda.is_available() is False (run `pytest -m cuda` on a GPU)"
+
+
+def _gpu_script():
+    spec = importlib.util.spec_from_file_location("gpu_train", ROOT / "benchmarks" / "gpu_train.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gpu_benchmark_loops_take_the_same_steps_on_the_cpu():
+    # the script's train() and eager loops, run on the CPU: same permutations, same steps
+    gpu_train = _gpu_script()
+    X, y = d2l_linreg.synthetic_data(torch.linspace(-1, 1, 4), 0.5, 2000, seed=0)
+    _, net_train = gpu_train.time_train(X, y, 256, 1)
+    _, net_eager = gpu_train.time_eager(X, y, 256, 1)
+    assert torch.equal(gpu_train._params(net_train), gpu_train._params(net_eager))
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason=NO_CUDA)
+def test_cuda_graph_loop_takes_the_steps_of_train():
+    gpu_train = _gpu_script()
+    X, y = d2l_linreg.synthetic_data(torch.linspace(-1, 1, 16), 0.5, 50_000, seed=0)
+    X, y = X.cuda(), y.cuda()
+    _, net_train = gpu_train.time_train(X, y, 4096, 1)
+    _, net_graph = gpu_train.time_graph(X, y, 4096, 1)
+    # the same float32 kernels in the same order; 1e-5: allow a different reduction split
+    diff = (gpu_train._params(net_train) - gpu_train._params(net_graph)).abs().max().item()
+    assert diff < 1e-5
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason=NO_CUDA)
+def test_cuda_training_matches_the_cpu():
+    X, y = d2l_linreg.synthetic_data([2.0, -3.4], 4.2, 1000, seed=0)
+    params = []
+    for device in ("cpu", "cuda"):
+        net, loss_fn, opt = d2l_linreg.concise_setup(2, 0.03, seed=0)
+        net.to(device)
+        d2l_linreg.train(net, loss_fn, opt, (X, y), num_epochs=3, seed=0)
+        params.append(torch.cat([p.detach().flatten().cpu() for p in net.parameters()]))
+    assert (params[0] - params[1]).abs().max().item() < 1e-5  # float32, other kernels
+
+
+def _train_on_this_gpu():
+    X, y = d2l_linreg.synthetic_data([2.0, -3.4], 4.2, 1001, seed=0)
+    net, loss_fn, opt = d2l_linreg.concise_setup(2, 0.03, seed=0)
+    net.cuda()
+    d2l_linreg.train(net, loss_fn, opt, (X, y), num_epochs=3, batch_size=33, seed=0)
+    return torch.cat([p.detach().flatten().cpu() for p in net.parameters()])
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(
+    torch.cuda.device_count() < 2, reason="NCCL data parallelism needs 2 CUDA devices"
+)
+def test_nccl_two_gpus_match_one():
+    ranks = distributed.run_local(_train_on_this_gpu, nproc=2)
+    single = _train_on_this_gpu()
+    assert torch.equal(ranks[0], ranks[1])
+    assert (ranks[0] - single).abs().max().item() < 1e-5

@@ -15,6 +15,7 @@ callbacks on rank 0 only (:func:`is_main_process`).
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import os
 import typing
@@ -70,8 +71,6 @@ def init_from_env(timeout_s: float = 300.0) -> bool:
     if torch.cuda.is_available():
         torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
     dist.init_process_group(backend(), timeout=datetime.timedelta(seconds=timeout_s))
-    import atexit
-
     atexit.register(shutdown)
     return True
 
@@ -215,7 +214,9 @@ def _worker(
     fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], timeout_s: float
 ) -> Any:
     torch.set_num_threads(1)  # one thread per worker: the workers share the cores
-    dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=timeout_s))
+    if torch.cuda.is_available():
+        torch.cuda.set_device(int(os.environ["LOCAL_RANK"]) % torch.cuda.device_count())
+    dist.init_process_group(backend(), timeout=datetime.timedelta(seconds=timeout_s))
     try:
         return fn(*args, **kwargs)
     finally:
@@ -225,11 +226,11 @@ def _worker(
 def run_local(
     fn: Callable[..., Any], *args: Any, nproc: int = 2, timeout_s: float = 120.0, **kwargs: Any
 ) -> list[Any]:
-    """Run ``fn(*args, **kwargs)`` on ``nproc`` new CPU processes of one gloo process group.
+    """Run ``fn(*args, **kwargs)`` on ``nproc`` new processes of one process group, here.
 
-    Uses torch's own launcher (``torch.distributed.launcher``, what ``torchrun`` runs) on this
-    machine, with one thread per worker. ``fn`` must be importable (defined in a module), and a
-    script calling this needs the ``if __name__ == "__main__":`` guard.
+    Uses torch's own launcher (what ``torchrun`` runs), one thread per worker, the backends of
+    :func:`backend` (rank ``r`` gets GPU ``r`` modulo their number). ``fn`` must be importable
+    (defined in a module); a script calling this needs the ``if __name__ == "__main__":`` guard.
 
     Returns:
         The list of the ranks' return values, rank 0 first.
