@@ -23,6 +23,7 @@ from d2l_linreg.closed_form import (
     polynomial_features,
 )
 from d2l_linreg.models import concise, gradients, scratch
+from d2l_linreg.training import distributed
 from d2l_linreg.training.callbacks import PrintLoss, ProgressBar
 from d2l_linreg.training.loop import Callback, History, train
 
@@ -112,10 +113,12 @@ def _parameters(model: nn.Module) -> tuple[list[float], float]:
 
 def _cmd_train(args: argparse.Namespace) -> None:
     _check_train_args(args)
+    distributed.init_from_env()  # under torchrun (WORLD_SIZE > 1): join the group; else no-op
     X, y = data.synthetic_data(args.w, args.b, args.num_examples, args.noise, seed=args.seed)
     model, loss_fn, optimizer, lr_used = _setup(args.impl, len(args.w), args.lr, args.seed)
     steps_per_epoch = -(-args.num_examples // args.batch_size)
-    callbacks: list[Callback] = [] if args.json else [ProgressBar(steps_per_epoch), PrintLoss()]
+    quiet = args.json or not distributed.is_main_process()  # only rank 0 prints
+    callbacks: list[Callback] = [] if quiet else [ProgressBar(steps_per_epoch), PrintLoss()]
     history: History = train(
         model,
         loss_fn,
@@ -126,6 +129,8 @@ def _cmd_train(args: argparse.Namespace) -> None:
         seed=args.seed,
         callbacks=callbacks,
     )
+    if not distributed.is_main_process():
+        return
     w, b = _parameters(model)
     if args.json:
         print(

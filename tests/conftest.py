@@ -33,6 +33,8 @@ SLOW_TESTS = (
     "test_closed_form.py::test_fast_path_on_large_problems_agrees_with_sklearn",
     "test_api.py::test_import_does_not_load_matplotlib_until_a_plot_is_asked_for",
     "test_diagnostics.py::test_false_flag_rate_on_adequate_models_is_near_alpha",
+    "test_distributed.py::test_torchrun_cli_prints_one_json_equal_to_one_process",
+    "test_distributed.py::test_uneven_and_empty_pieces_match_one_process",
 )
 
 

@@ -3,9 +3,11 @@
 * ``loop.py`` — :func:`train`, :func:`evaluate`, :class:`History`, :class:`Callback`;
 * ``callbacks.py`` — general callbacks: :class:`PrintLoss`, :class:`ProgressBar`,
   :class:`ParameterPath`;
-* ``metrics.py`` — :func:`rmse`.
+* ``metrics.py`` — :func:`rmse`;
+* ``distributed.py`` — data-parallel training under ``torch.distributed`` (``d2l.training.distributed``).
 """
 
+from d2l_linreg.training import distributed as distributed
 from d2l_linreg.training.callbacks import ParameterPath, PrintLoss, ProgressBar
 from d2l_linreg.training.loop import Callback, History, evaluate, train
 from d2l_linreg.training.metrics import rmse

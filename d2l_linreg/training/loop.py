@@ -17,6 +17,7 @@ from torch import nn
 
 from d2l_linreg import _checks
 from d2l_linreg.data.loaders import InMemoryLoader
+from d2l_linreg.training import distributed
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -178,6 +179,9 @@ def train(
     _checks.positive_int("num_epochs", num_epochs, 5)
     _checks.positive_int("batch_size", batch_size, 32)
     batches = _as_batches(train_data, "train_data", batch_size, seed, shuffle=True)
+    # Data-parallel under torch.distributed (this rank's share of each global batch, gradients
+    # averaged in sync); in one process the model and batches unchanged. See distributed.py.
+    replica = distributed.replicate(model, batches)
     val_batches = None if val_data is None else _as_batches(val_data, "val_data", 1024, None, False)
     device = torch.device(device) if device is not None else _model_device(model)
     history = History()
@@ -185,18 +189,18 @@ def train(
     for epoch in range(num_epochs):
         model.train()
         total, count = 0.0, 0
-        for X, y in batches:
+        for X, y in replica.batches:
             X, y = X.to(device), y.to(device)
             optimizer.zero_grad()
-            loss = _mean_loss(loss_fn, model(X), y)
+            loss = _mean_loss(loss_fn, replica.model(X), y)
             loss.backward()
+            value, size = replica.sync(loss, X.shape[0])  # the global loss and batch size
             optimizer.step()
-            value = loss.item()
             history.step_loss.append(value)
             if not math.isfinite(value):
                 history.diverged = True
                 break
-            total, count = total + value * X.shape[0], count + X.shape[0]
+            total, count = total + value * size, count + size
             stop = _call_hooks(callbacks, "on_step_end", step, value)
             step += 1
             if stop:
