@@ -2,10 +2,8 @@
 
 Residuals are ``r = y_hat - y`` (statistics texts often write ``y - y_hat``; the flags do not care).
 Let ``z`` be the standardized feature (or the fitted values when no feature is given).
-:func:`diagnose` computes three test statistics, each compared with the ``1 - alpha`` quantile of
-a reference distribution chosen so that an adequate model (independent normal noise of constant
-variance) raises a flag at most a fraction ``alpha`` of the time, from n = 10 examples on
-(measured by :func:`false_alarm_rates`):
+:func:`diagnose` compares three statistics with ``1 - alpha`` quantiles of small-sample references:
+on an adequate model each flag is raised at most a fraction ``alpha`` of the time from n = 10 on.
 
 * **curvature** — fit ``r ≈ c0 + c1 z + c2 z²`` by least squares; the statistic is the Wald
   statistic ``W = (c2 / se(c2))²`` with a heteroscedasticity-robust (White, HC0) standard error,
@@ -182,7 +180,8 @@ def diagnose(
         feature: optional feature, shape (n,) or (n, 1); curvature and fan-out are tested against
             it (default: against the fitted values ``y_hat``).
         groups: optional integer labels, shape (n,); at least 2 groups of at least 2 examples.
-        alpha: level of each test (the chance of a false flag on an adequate model).
+        alpha: level of each test: the chance of a false flag on an adequate model, at most
+            ``alpha`` from 10 examples on (measured by :func:`false_alarm_rates`).
 
     Returns:
         A :class:`Diagnosis` whose ``curvature``, ``heteroscedasticity`` and ``group_shift``
