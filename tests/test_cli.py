@@ -171,3 +171,29 @@ def test_solve_bad_input(capsys, tmp_path, content, argv, match):
     assert status == 2 and out == ""
     assert err.startswith("error: ") and err.count("\n") == 1
     assert match in err
+
+
+def test_solve_reads_a_file_with_a_byte_order_mark(capsys, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffx,y\n1,2\n2,3\n".encode())
+    status, out, err = run(capsys, "solve", str(path), "--target", "y", "--no-intercept", "--json")
+    assert status == 0 and err == "" and json.loads(out)["features"] == ["x"]
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("y,x,x\n1,2,3\n2,3,4\n", "the header repeats a column name ('x' in columns 2, 3)"),
+        ("1,2\n2,3\n3,5\n", "the first row (1,2) is all numbers, so the file has no header row"),
+        (b"y,x\xe9\n1,2\n", "not UTF-8 text"),
+    ],
+)
+def test_solve_refuses_repeated_names_a_missing_header_and_non_utf8(
+    capsys, tmp_path, content, match
+):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    status, out, err = run(capsys, "solve", str(path))
+    assert status == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert match in err

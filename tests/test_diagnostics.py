@@ -8,11 +8,13 @@ import numpy as np
 import pytest
 import torch
 
+from d2l_linreg import _stats
 from d2l_linreg.diagnostics import (
     CASES,
     Diagnosis,
     chi2_quantile,
     diagnose,
+    false_alarm_rates,
     residual_case,
     residuals,
 )
@@ -55,9 +57,11 @@ def test_flags_carry_statistic_threshold_and_p_value() -> None:
         assert bool(flag) == flag.flagged == (flag.statistic > flag.threshold)
         assert (flag.p_value < d.alpha) == flag.flagged
         assert flag.description
-    assert d.curvature.threshold == pytest.approx(chi2_quantile(0.999, 1))
+    # Small-sample references: above the asymptotic chi-square values, close to them at n = 400.
+    assert chi2_quantile(0.999, 1) < d.curvature.threshold < 1.1 * chi2_quantile(0.999, 1)
     assert d.heteroscedasticity.threshold == pytest.approx(chi2_quantile(0.999, 2))
-    assert d.group_shift.threshold == pytest.approx(chi2_quantile(0.999, 2) / 2)
+    assert d.group_shift.threshold == pytest.approx(_stats.f_quantile(0.999, 2, 397))
+    assert chi2_quantile(0.999, 2) / 2 < d.group_shift.threshold
     text = str(d)
     assert text.splitlines()[1].startswith("curvature           yes")
     assert f"{d.curvature.statistic:.2f}" in text
@@ -103,6 +107,82 @@ def test_chi2_quantile_matches_scipy() -> None:
         for df in (1, 2, 3, 7):
             # bisection runs to machine precision; 1e-9 leaves room for gammainc's rounding.
             assert chi2_quantile(p, df) == pytest.approx(stats.chi2.ppf(p, df), rel=1e-9)
+
+
+def test_f_and_beta_functions_match_scipy() -> None:
+    special = pytest.importorskip("scipy.special")
+    stats = pytest.importorskip("scipy.stats")
+    for a in (0.5, 1.0, 2.5, 7.0, 50.0, 1e3):
+        for b in (0.5, 1.0, 3.0, 40.0, 1e4):
+            for x in (1e-6, 0.01, 0.3, 0.5, 0.9, 0.999999):
+                expected = special.betainc(a, b, x)
+                # lgamma of large arguments loses a few digits: 1e-10 relative, 1e-300 for 0.
+                assert _stats.betainc(a, b, x) == pytest.approx(expected, rel=1e-10, abs=1e-300)
+    for df1, df2 in [(1, 1), (1, 3.7), (2, 9), (1, 9.25), (5, 200), (1, 1e4)]:
+        for p in (0.5, 0.9, 0.99, 0.999, 0.999999):
+            q = stats.f.ppf(p, df1, df2)
+            assert _stats.f_quantile(p, df1, df2) == pytest.approx(q, rel=1e-10)
+            assert _stats.f_sf(q, df1, df2) == pytest.approx(1 - p, rel=1e-9)
+    for x, df in [(0.5, 1), (3.84, 1), (40.0, 2), (200.0, 3)]:
+        assert _stats.chi2_sf(x, df) == pytest.approx(stats.chi2.sf(x, df), rel=1e-9)
+    assert _stats.f_sf(0.0, 1, 5) == 1.0 and _stats.f_sf(math.inf, 1, 5) == 0.0
+    with pytest.raises(ValueError, match=r"p must be in \(0, 1\) \(got 1.0\)"):
+        _stats.f_quantile(1.0, 1, 5)
+
+
+def test_curvature_reference_is_satterthwaites_computed_independently() -> None:
+    stats = pytest.importorskip("scipy.stats")
+    y_hat, y, X, _groups = _case("adequate", 3)
+    X, y_hat, y = X[:15], y_hat[:15], y[:15]  # small n: the reference differs from chi-square(1)
+    Z = _numpy_design(X.reshape(-1).double().numpy())
+    bread = np.linalg.inv(Z.T @ Z)
+    D = np.diag((bread @ Z.T)[2] ** 2)
+    M = np.eye(15) - Z @ bread @ Z.T
+    lam = np.linalg.eigvals(D @ M).real  # se² = εᵀ M D M ε: a weighted sum of chi-square(1)
+    nu, scale = lam.sum() ** 2 / (lam**2).sum(), lam.sum() / np.trace(D)
+    flag = diagnose(y_hat, y, feature=X, alpha=0.01).curvature
+    assert flag.threshold == pytest.approx(stats.f.ppf(0.99, 1, nu) / scale, rel=1e-9)
+    assert flag.p_value == pytest.approx(stats.f.sf(flag.statistic * scale, 1, nu), rel=1e-9)
+    assert f"F(1, {nu:.1f})" in flag.description
+
+
+@pytest.mark.parametrize("n", [12, 50])
+def test_false_alarm_rate_on_clean_data_is_at_most_alpha(n: int) -> None:
+    # 2,000 adequate problems at alpha = 0.01: a calibrated flag has Binomial(2000, <= 0.01)
+    # counts (mean <= 20, sd 4.4); 0.015 (30 flags) is 2.2 sd above. The asymptotic chi-square
+    # thresholds gave 0.083 (curvature) and 0.033 (group shift) at n = 12 with this seed.
+    rates = false_alarm_rates(n, 2000, alpha=0.01, seed=0)
+    assert all(rate <= 0.015 for rate in rates.values()), rates
+    assert rates["curvature"] > 0.002 and rates["group_shift"] > 0.002, rates  # not stuck at 0
+
+
+def test_false_alarm_rates_use_diagnoses_statistics() -> None:
+    # false_alarm_rates batches what diagnose computes: rebuild its first problems and compare.
+    n, b = 12, 4
+    gen = torch.Generator().manual_seed(5)
+    x = 4 * torch.rand(b, n, generator=gen, dtype=torch.float64)
+    y = 1 + 2 * x + torch.randn(b, n, generator=gen, dtype=torch.float64)
+    groups = torch.argsort(torch.rand(b, n, generator=gen), dim=-1) % 3
+    rates = false_alarm_rates(n, b, alpha=0.5, seed=5)
+    raised = dict.fromkeys(rates, 0)
+    for i in range(b):
+        A = torch.stack([torch.ones(n, dtype=torch.float64), x[i]], dim=1)
+        y_hat = A @ torch.linalg.lstsq(A, y[i : i + 1].T).solution
+        for name in diagnose(y_hat, y[i], feature=x[i], groups=groups[i], alpha=0.5).flagged:
+            raised[name] += 1
+    assert rates == {name: count / b for name, count in raised.items()}
+
+
+def test_zero_residuals_raise_no_flag() -> None:
+    y_hat, _, X, groups = _case("shifted", 0)
+    d = diagnose(y_hat, y_hat.clone(), feature=X, groups=groups)
+    assert d.flagged == () and [f.statistic for f in d.flags] == [0.0, 0.0, 0.0]
+    assert [f.p_value for f in d.flags] == [1.0, 1.0, 1.0]
+    # Residuals that are constant within groups but differ between them: a perfect shift.
+    shift = torch.tensor([-1.0, 0.0, 1.0], dtype=torch.float64)[groups]
+    d = diagnose(y_hat, y_hat.reshape(-1) + shift, feature=X, groups=groups)
+    assert d.group_shift.flagged and d.group_shift.statistic > 1e20  # inf up to rounding
+    assert d.group_shift.p_value == 0.0
 
 
 def test_group_shift_is_scipys_one_way_anova_f() -> None:

@@ -5,11 +5,11 @@
   :class:`InMemoryLoader`);
 * ``splits.py`` — :func:`train_val_split`, :func:`three_way_split`;
 * ``scaling.py`` — :class:`Standardizer`, :func:`standardize_parts`;
-* ``csv_files.py`` — :func:`load_csv`;
+* ``csv_files.py`` — :func:`load_csv`, :func:`iter_csv_chunks` (streaming);
 * ``datasets.py`` — reference data: :func:`load_nist` (shipped), :func:`load_diabetes`.
 """
 
-from d2l_linreg.data.csv_files import load_csv
+from d2l_linreg.data.csv_files import iter_csv_chunks, load_csv
 from d2l_linreg.data.datasets import NIST_DATASETS, NistDataset, load_diabetes, load_nist
 from d2l_linreg.data.loaders import InMemoryLoader, data_iter, load_array
 from d2l_linreg.data.scaling import Standardizer, standardize_parts
@@ -22,6 +22,7 @@ __all__ = [
     "NistDataset",
     "Standardizer",
     "data_iter",
+    "iter_csv_chunks",
     "load_array",
     "load_csv",
     "load_diabetes",
