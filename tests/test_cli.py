@@ -267,3 +267,37 @@ def test_solve_bad_input(capsys, tmp_path, content, argv, match):
     assert status == 2 and out == ""
     assert err.startswith("error: ") and err.count("\n") == 1
     assert match in err
+
+
+def test_the_progress_bar_draws_on_a_terminal_only():
+    import io
+
+    from d2l_linreg.cli_train import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen, log = Terminal(), io.StringIO()
+    for stream in (screen, log):
+        bar = ProgressBar(total_steps=4, epochs=2, stream=stream)
+        for step in range(4):
+            bar.on_step_end(step, 0.5)
+        bar.clear()
+    assert log.getvalue() == ""
+    drawn = screen.getvalue()
+    assert "[" + "#" * 30 + "] 100% epoch 1/2 loss 0.5" in drawn and drawn.endswith("\r\033[K")
+
+
+def test_ctrl_c_with_json_still_prints_valid_json(capsys, monkeypatch):
+    from d2l_linreg import cli_train
+
+    def ctrl_c(self, step, loss):
+        if step == 40:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_train.ProgressBar, "on_step_end", ctrl_c)
+    status, out, err = run(capsys, "train", "--epochs", "1000", "--json")
+    res = json.loads(out)
+    assert status == 130 and res["interrupted"] is True and len(res["train_loss"]) == 2
+    assert err.count("\n") == 1 and "after 41 steps" in err

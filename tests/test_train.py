@@ -350,3 +350,12 @@ def test_one_way_to_the_parameters_of_every_model():
     opt = d2l.SGDScratch(scratch.parameters(), 0.06)
     scratch.double()  # .to() converts in place: the optimizer still holds the model's tensors
     assert scratch.w.dtype == torch.float64 and opt.params[0] is scratch.w
+
+
+def test_huge_but_finite_parameters_are_not_called_diverged():
+    from d2l_linreg.training.guards import LastFinite
+
+    huge = torch.full((4,), 3e38)  # finite, but their sum overflows float32
+    assert LastFinite([huge]).finite()
+    assert not LastFinite([torch.tensor([1.0, float("nan")])]).finite()
+    assert not LastFinite([torch.zeros(2), torch.tensor([float("-inf")])]).finite()

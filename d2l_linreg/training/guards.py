@@ -9,6 +9,7 @@ value per example, and an amount of work whose history cannot fit in memory.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
 from typing import Any
@@ -122,6 +123,10 @@ def check_work(num_epochs: int, batches: Any) -> None:
 
 def batch_pair(batch: Any, dtype: torch.dtype | None) -> tuple[torch.Tensor, torch.Tensor]:
     """A minibatch is a pair ``(X, y)`` of tensors of the model's dtype."""
+    if type(batch) is tuple and len(batch) == 2:  # the common case, checked fast
+        X, y = batch
+        if type(X) is torch.Tensor and type(y) is torch.Tensor and X.dtype == y.dtype == dtype:
+            return X, y
     pair = tuple(batch) if isinstance(batch, (tuple, list)) else None
     if pair is None or len(pair) != 2 or not all(isinstance(t, torch.Tensor) for t in pair):
         got = (
@@ -198,22 +203,27 @@ class LastFinite:
         self.saved = [torch.empty_like(p) for p in params]
 
     def save(self) -> None:
-        with torch.no_grad():
-            for saved, p in zip(self.saved, self.params, strict=True):
-                saved.copy_(p)
+        for saved, p in zip(self.saved, self.params, strict=True):
+            saved.copy_(p.detach())
         self.pending = True
 
     def commit(self) -> bool:
         """Keep the step if every parameter is finite; otherwise undo it and return False."""
-        if all(bool(torch.isfinite(p).all()) for p in self.params):
+        if self.finite():
             self.pending = False
             return True
         self.rollback()
         return False
 
+    def finite(self) -> bool:
+        """Every parameter finite: a NaN or infinity anywhere makes a sum non-finite (one fast
+        pass); a finite sum can overflow only near the float maximum, which the exact check clears."""
+        if all(math.isfinite(p.detach().sum().item()) for p in self.params):
+            return True
+        return all(bool(torch.isfinite(p).all()) for p in self.params)
+
     def rollback(self) -> None:
         if self.pending:
-            with torch.no_grad():
-                for saved, p in zip(self.saved, self.params, strict=True):
-                    p.copy_(saved)
+            for saved, p in zip(self.saved, self.params, strict=True):
+                p.detach().copy_(saved)
             self.pending = False

@@ -85,7 +85,9 @@ def epoch_batches(batches: Iterable[Any], device: torch.device, dtype: Any) -> I
     """
     for batch in batches:
         X, y = guards.batch_pair(batch, dtype)
-        yield X.detach().to(device), y.detach().to(device)  # data, never part of a graph
+        if X.requires_grad or y.requires_grad:
+            X, y = X.detach(), y.detach()  # data, never part of a graph
+        yield X.to(device), y.to(device)
 
 
 def evaluate(
@@ -225,7 +227,7 @@ def train(
             for X, y in epoch_batches(batches, device, dtype):
                 optimizer.zero_grad()
                 losses = loss_fn(model(X), y)  # (B, 1) per-example losses, or already a scalar
-                loss = losses.mean()  # the minibatch mean: 1/|B| exactly once (a scalar stays)
+                loss = losses.mean() if losses.dim() else losses  # the minibatch mean: 1/|B| once
                 value = loss.item()
                 finite = math.isfinite(value)  # checked before the step: no NaN reaches the model
                 if finite:
