@@ -11,27 +11,16 @@ import json
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import NoReturn
 
-from torch import nn
-
-from d2l_linreg import data
+from d2l_linreg import cli_train, data
+from d2l_linreg.cli_train import UsageError
 from d2l_linreg.closed_form import (
     METHODS,
     RankDeficientError,
     fit_least_squares,
     polynomial_features,
 )
-from d2l_linreg.models import concise, gradients, scratch
-from d2l_linreg.training import distributed
-from d2l_linreg.training.callbacks import PrintLoss, ProgressBar
-from d2l_linreg.training.loop import Callback, History, train
-
-IMPLS = ("concise", "scratch", "manual")
-
-
-class UsageError(Exception):
-    """Bad input on the command line; reported as one ``error:`` line with exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,121 +33,29 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     t = sub.add_parser("train", help="train on a synthetic problem with known parameters")
-    t.add_argument("--w", type=float, nargs="+", default=[2.0, -3.4], help="true weights")
-    t.add_argument("--b", type=float, default=4.2, help="true bias")
-    t.add_argument("--num-examples", type=int, default=1000)
-    t.add_argument("--noise", type=float, default=0.01)
-    t.add_argument("--batch-size", type=int, default=32)
-    t.add_argument(
-        "--lr",
-        type=float,
-        default=0.03,
-        help="learning rate of the reference program (MSELoss); the ½-loss paths use 2 × lr",
-    )
-    t.add_argument("--epochs", type=int, default=5)
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--impl", choices=IMPLS, default="concise")
-    t.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    cli_train.add_arguments(t)
 
     s = sub.add_parser("solve", help="closed-form least-squares fit of a CSV file")
     s.add_argument("file", help="CSV with a header row; the target is the first column")
     s.add_argument("--target", help="name of the target column (default: the first)")
     s.add_argument(
-        "--degree", type=int, default=1, help="expand a single predictor x into x, x², ..., x^K"
+        "--degree",
+        type=int,
+        default=1,
+        help="expand a single predictor x into x, x², ..., x^K (default: %(default)s)",
     )
-    s.add_argument("--no-intercept", action="store_true")
-    s.add_argument("--method", choices=METHODS, default="auto")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--no-intercept", action="store_true", help="fit without the bias b")
+    s.add_argument(
+        "--method",
+        choices=METHODS,
+        default="auto",
+        help="solver: auto (accurate), or a textbook one to see where it breaks "
+        "(default: %(default)s)",
+    )
+    s.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
     sub.add_parser("worked-examples", help="print both worked examples step by step")
     return parser
-
-
-def _check_train_args(args: argparse.Namespace) -> None:
-    for name, value, example in [
-        ("--batch-size", args.batch_size, 32),
-        ("--epochs", args.epochs, 5),
-        ("--num-examples", args.num_examples, 1000),
-    ]:
-        if value <= 0:
-            raise UsageError(
-                f"{name} must be a positive integer (got {value}); use e.g. {name} {example}"
-            )
-    if not args.lr > 0 or args.lr == float("inf"):
-        raise UsageError(f"--lr must be a positive number (got {args.lr}); use e.g. --lr 0.03")
-    if not args.noise >= 0:
-        raise UsageError(f"--noise must be a number >= 0 (got {args.noise}); use e.g. --noise 0.01")
-
-
-def _setup(impl: str, d: int, lr: float, seed: int) -> tuple[nn.Module, Any, Any, float]:
-    """Model, loss and optimizer of one implementation; all three take identical steps."""
-    if impl == "concise":
-        net, loss_fn, optimizer = concise.concise_setup(d, lr, seed=seed)
-        return net, loss_fn, optimizer, lr
-    # The ½-loss has half the gradient of MSELoss: double lr so every path takes the same steps.
-    model_cls = (
-        scratch.LinearRegressionScratch if impl == "scratch" else gradients.LinearRegressionManual
-    )
-    loss = scratch.squared_loss if impl == "scratch" else gradients.manual_squared_loss
-    model = model_cls(d, seed=seed)
-    return model, loss, scratch.SGDScratch(model.params, 2 * lr), 2 * lr
-
-
-def _parameters(model: nn.Module) -> tuple[list[float], float]:
-    if isinstance(model, scratch.LinearRegressionScratch):
-        return model.w.detach().flatten().tolist(), float(model.b.detach())
-    assert isinstance(model, nn.Linear)  # internal invariant of _setup, not an input check
-    return model.weight.detach().flatten().tolist(), float(model.bias.detach())
-
-
-def _cmd_train(args: argparse.Namespace) -> None:
-    _check_train_args(args)
-    distributed.init_from_env()  # under torchrun (WORLD_SIZE > 1): join the group; else no-op
-    X, y = data.synthetic_data(args.w, args.b, args.num_examples, args.noise, seed=args.seed)
-    model, loss_fn, optimizer, lr_used = _setup(args.impl, len(args.w), args.lr, args.seed)
-    steps_per_epoch = -(-args.num_examples // args.batch_size)
-    quiet = args.json or not distributed.is_main_process()  # only rank 0 prints
-    callbacks: list[Callback] = [] if quiet else [ProgressBar(steps_per_epoch), PrintLoss()]
-    history: History = train(
-        model,
-        loss_fn,
-        optimizer,
-        (X, y),
-        num_epochs=args.epochs,
-        batch_size=args.batch_size,
-        seed=args.seed,
-        callbacks=callbacks,
-    )
-    if not distributed.is_main_process():
-        return
-    w, b = _parameters(model)
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "impl": args.impl,
-                    "w": w,
-                    "b": b,
-                    "true_w": args.w,
-                    "true_b": args.b,
-                    "train_loss": history.train_loss,
-                    "lr": lr_used,
-                    "diverged": history.diverged,
-                }
-            )
-        )
-        return
-    loss_name = "MSELoss" if args.impl == "concise" else "½ squared loss"
-    print(f"impl {args.impl}: {loss_name}, lr {lr_used:g}")
-    if history.diverged:
-        print("training diverged (the loss became NaN or infinite): lower --lr")
-    print(
-        "learned w:",
-        " ".join(f"{v:.4f}" for v in w),
-        "| true w:",
-        " ".join(f"{v:g}" for v in args.w),
-    )
-    print(f"learned b: {b:.4f} | true b: {args.b:g}")
 
 
 def _cmd_solve(args: argparse.Namespace) -> None:
@@ -206,7 +103,7 @@ def _cmd_solve(args: argparse.Namespace) -> None:
     print(f"b = {result.b:.15g}")
 
 
-def _cmd_worked_examples(args: argparse.Namespace) -> None:
+def _cmd_examples(args: argparse.Namespace) -> None:
     from d2l_linreg.worked_examples import normal_equation_no_bias, sgd_update
 
     print(sgd_update().report())
@@ -215,14 +112,17 @@ def _cmd_worked_examples(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0, or 2 for bad input)."""
+    """Run the command line; returns the exit status: 0, 2 for bad input, 3 for a diverged
+    training run, 130 after Ctrl-C."""
     try:
         args = _build_parser().parse_args(argv)
-        {"train": _cmd_train, "solve": _cmd_solve, "worked-examples": _cmd_worked_examples}[
-            args.command
-        ](args)
+        commands = {"train": cli_train.run, "solve": _cmd_solve, "worked-examples": _cmd_examples}
+        status = commands[args.command](args)
     except (UsageError, ValueError, TypeError, OSError) as exc:
         message = " ".join(str(exc).split())  # exactly one line
         print(f"error: {message}", file=sys.stderr)
         return 2
-    return 0
+    except KeyboardInterrupt:
+        print("interrupted: stopped by Ctrl-C", file=sys.stderr)
+        return cli_train.EXIT_INTERRUPTED
+    return status or 0

@@ -37,17 +37,110 @@ def test_train_json_recovers_parameters_with_every_impl(capsys):
         )
 
 
-def test_train_text_output_has_one_loss_line_per_epoch(capsys):
-    status, out, _ = run(capsys, "train", "--epochs", "3", "--w", "1", "2", "3", "--b", "-1")
+def test_train_text_output_prints_settings_first_then_one_loss_line_per_epoch(capsys):
+    status, out, err = run(capsys, "train", "--epochs", "3", "--w", "1", "2", "3", "--b", "-1")
     lines = out.splitlines()
-    assert status == 0
-    assert [line.split(",")[0] for line in lines[:3]] == ["epoch 1", "epoch 2", "epoch 3"]
+    assert status == 0 and err == ""  # not a terminal: no progress bar
+    assert lines[0].startswith("train concise (MSELoss, lr 0.03): 3 epochs, batches of 32")
+    assert [line.split(",")[0] for line in lines[1:4]] == ["epoch 1", "epoch 2", "epoch 3"]
+    assert lines[4].startswith("trained 3 epochs (96 steps), last train loss")
     assert lines[-1].startswith("learned b:") and "true b: -1" in lines[-1]
 
 
-def test_train_reports_divergence(capsys):
-    status, out, _ = run(capsys, "train", "--lr", "5", "--json")
-    assert status == 0 and json.loads(out)["diverged"] is True
+def test_a_long_run_prints_about_ten_loss_lines(capsys):
+    argv = ["train", "--epochs", "2000", "--num-examples", "32", "--batch-size", "32"]
+    status, out, _ = run(capsys, *argv)
+    epochs = [line.split(",")[0] for line in out.splitlines() if line.startswith("epoch ")]
+    assert status == 0 and len(out.splitlines()) == 14
+    assert epochs == [f"epoch {k}" for k in range(200, 2001, 200)]
+    status, out, _ = run(capsys, *argv[:2], "7", *argv[3:], "--log-every", "3")
+    assert [line.split(",")[0] for line in out.splitlines()[1:4]] == [
+        "epoch 3",
+        "epoch 6",
+        "epoch 7",
+    ]
+
+
+def test_every_train_and_solve_option_has_help_with_its_default():
+    from d2l_linreg.cli import _build_parser
+
+    commands = _build_parser()._subparsers._group_actions[0].choices
+    for name in ("train", "solve"):
+        for action in commands[name]._actions:
+            if action.dest == "help":
+                continue
+            assert action.help, f"{name} {action.option_strings} has no help"
+            if action.default not in (None, False):
+                assert "%(default)s" in action.help, f"{name} {action.option_strings}"
+    assert "(default: 0.03)" in commands["train"].format_help()
+
+
+def test_train_reports_divergence_with_valid_json_and_status_3(capsys):
+    status, out, err = run(capsys, "train", "--lr", "5", "--json")
+    res = json.loads(out)  # valid JSON: no NaN or Infinity tokens
+    assert status == 3 and res["diverged"] is True and res["train_loss"][-1] is None
+    assert all(isinstance(v, float) for v in [*res["w"], res["b"]])  # the last finite values
+    assert err.count("\n") == 1 and "lower --lr (it was 5), e.g. --lr 0.5" in err
+    status, out, err = run(capsys, "train", "--lr", "5")
+    assert status == 3 and "learned w:" in out and err.startswith("error: training diverged")
+
+
+def test_ctrl_c_stops_with_one_line_and_status_130(capsys, monkeypatch):
+    from d2l_linreg import cli_train
+
+    def ctrl_c(self, epoch, history):
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_train.EpochLines, "on_epoch_end", ctrl_c)
+    status, out, err = run(capsys, "train", "--epochs", "1000")
+    assert status == 130 and err.count("\n") == 1 and err.startswith("interrupted: ")
+    assert "trained 2 epochs (64 steps)" in out
+
+
+def test_ctrl_c_from_the_terminal_exits_130_in_one_line():
+    import os
+    import signal
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "d2l_linreg", "train", "--epochs", "1000000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout.readline().startswith("train concise")  # the settings: training begins
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert err.count("\n") == 1 and err.startswith("interrupted: stopped by Ctrl-C")
+
+
+def _train_json(capsys, *argv):
+    status, out, err = run(capsys, "train", "--json", *argv)
+    assert status == 0, err
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("impl", ["concise", "scratch"])
+def test_checkpoint_then_resume_is_bit_identical(capsys, tmp_path, impl):
+    path = str(tmp_path / "c.pt")
+    full = _train_json(capsys, "--impl", impl, "--epochs", "6")
+    _train_json(capsys, "--impl", impl, "--epochs", "3", "--checkpoint", path)
+    resumed = _train_json(capsys, "--impl", impl, "--epochs", "6", "--resume", path)
+    assert (resumed["w"], resumed["b"]) == (full["w"], full["b"])  # exact, not approximate
+    assert resumed["train_loss"] == full["train_loss"]
+
+
+def test_a_corrupted_checkpoint_exits_2_and_is_left_unchanged(capsys, tmp_path):
+    path = tmp_path / "c.pt"
+    _train_json(capsys, "--epochs", "3", "--checkpoint", str(path))
+    path.write_bytes(path.read_bytes()[:-100])
+    before = path.read_bytes()
+    status, out, err = run(capsys, "train", "--epochs", "6", "--resume", str(path))
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith(f"error: --resume {path} is not a readable checkpoint")
+    assert path.read_bytes() == before
 
 
 def test_worked_examples(capsys):
@@ -65,6 +158,9 @@ def test_worked_examples(capsys):
         (["train", "--lr", "nan"], "--lr must be a positive number (got nan)"),
         (["train", "--num-examples", "0"], "--num-examples must be a positive integer"),
         (["train", "--noise", "-1"], "--noise must be a number >= 0"),
+        (["train", "--epochs", "1000000000000"], "--epochs 1000000000000 means 3.2e+13 steps"),
+        (["train", "--num-examples", "10000000000000"], "--num-examples 10000000000000 needs"),
+        (["train", "--log-every", "-1"], "--log-every must be 0 or more"),
         (["train", "--batch-size", "abc"], "argument --batch-size: invalid int value: 'abc'"),
         (["train", "--impl", "keras"], "argument --impl: invalid choice: 'keras'"),
         (["train", "--bogus"], "unrecognized arguments: --bogus"),
@@ -197,3 +293,37 @@ def test_solve_refuses_repeated_names_a_missing_header_and_non_utf8(
     assert status == 2 and out == ""
     assert err.startswith("error: ") and err.count("\n") == 1
     assert match in err
+
+
+def test_the_progress_bar_draws_on_a_terminal_only():
+    import io
+
+    from d2l_linreg.cli_train import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen, log = Terminal(), io.StringIO()
+    for stream in (screen, log):
+        bar = ProgressBar(total_steps=4, epochs=2, stream=stream)
+        for step in range(4):
+            bar.on_step_end(step, 0.5)
+        bar.clear()
+    assert log.getvalue() == ""
+    drawn = screen.getvalue()
+    assert "[" + "#" * 30 + "] 100% epoch 1/2 loss 0.5" in drawn and drawn.endswith("\r\033[K")
+
+
+def test_ctrl_c_with_json_still_prints_valid_json(capsys, monkeypatch):
+    from d2l_linreg import cli_train
+
+    def ctrl_c(self, step, loss):
+        if step == 40:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_train.ProgressBar, "on_step_end", ctrl_c)
+    status, out, err = run(capsys, "train", "--epochs", "1000", "--json")
+    res = json.loads(out)
+    assert status == 130 and res["interrupted"] is True and len(res["train_loss"]) == 2
+    assert err.count("\n") == 1 and "after 41 steps" in err

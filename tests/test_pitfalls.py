@@ -8,7 +8,6 @@ from torch import nn
 
 import d2l_linreg as d2l
 from d2l_linreg import pitfalls
-from d2l_linreg.training.callbacks import _parameters
 
 SEEDS = range(4)
 
@@ -149,10 +148,10 @@ def test_accumulated_gradient_is_exactly_the_running_sum(make_model):
     model = make_model()
     singles = []
     for X_B, y_B in batches:
-        for p in _parameters(model):
+        for p in model.parameters():
             p.grad = None
         d2l.squared_loss(model(X_B), y_B).mean().backward()
-        singles.append([p.grad.clone() for p in _parameters(model)])
+        singles.append([p.grad.clone() for p in model.parameters()])
     accumulated = pitfalls.accumulated_gradients(model, d2l.squared_loss, batches)
     for k, snapshot in enumerate(accumulated):
         for i, grad in enumerate(snapshot):

@@ -175,14 +175,187 @@ def test_train_on_cuda():
         d2l.linear_model(2, seed=0).cuda(),
         d2l.LinearRegressionScratch(2, seed=0).cuda(),
     ):
-        params = list(model.parameters()) or model.params
         opt = (
-            torch.optim.SGD(params, lr=0.03)
+            torch.optim.SGD(model.parameters(), lr=0.03)
             if isinstance(model, nn.Linear)
-            else d2l.SGDScratch(params, 0.06)
+            else d2l.SGDScratch(model.parameters(), 0.06)
         )
         loss_fn = nn.MSELoss() if isinstance(model, nn.Linear) else d2l.squared_loss
         d2l.train(model, loss_fn, opt, (X, y), num_epochs=5, seed=0)
         w = model.weight if isinstance(model, nn.Linear) else model.w.T
         assert w.device.type == "cuda"
         assert (w.detach().cpu() - torch.tensor([TRUE_W])).abs().max() < 0.01
+
+
+# --- one stop behaviour, divergence, interrupts -------------------------------------------------
+
+
+class _Recorder(d2l.Callback):
+    def __init__(self, stop_step=None, stop_epoch=None):
+        self.stop_step, self.stop_epoch, self.steps, self.epochs = stop_step, stop_epoch, [], []
+
+    def on_step_end(self, step, loss):
+        self.steps.append(step)
+        return step == self.stop_step
+
+    def on_epoch_end(self, epoch, history):
+        self.epochs.append(epoch)
+        return epoch == self.stop_epoch
+
+
+@pytest.mark.parametrize(
+    ("stop", "steps", "epochs"), [({"stop_step": 5}, 6, 2), ({"stop_epoch": 1}, 8, 2)]
+)
+def test_a_stop_from_either_hook_leaves_the_same_kind_of_history(stop, steps, epochs):
+    X, y = _problem(n=128)  # 4 steps per epoch
+    rec = _Recorder(**stop)
+    _, h = _train_linear((X, y), num_epochs=10, val_data=(X, y), callbacks=[rec])
+    assert h.stopped_early and not h.diverged and not h.interrupted
+    assert len(h.step_loss) == steps and rec.epochs == list(range(epochs))  # the epoch is closed
+    assert len(h.train_loss) == len(h.val_loss) == epochs
+    last = h.step_loss[4:]  # the steps of the last (second) epoch, weighted by their sizes
+    assert h.train_loss[-1] == pytest.approx(sum(last) / len(last), rel=1e-12)
+
+
+def test_divergence_leaves_the_last_finite_parameters_and_skips_the_bad_step():
+    X, y = _problem()
+    model = d2l.linear_model(2, seed=0)
+    path = d2l.ParameterPath(model)
+    opt = torch.optim.SGD(model.parameters(), lr=5.0)
+    h = d2l.train(model, nn.MSELoss(), opt, (X, y), num_epochs=50, seed=0, callbacks=[path])
+    assert h.diverged and not math.isfinite(h.step_loss[-1])
+    flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+    assert torch.isfinite(flat).all()
+    assert torch.equal(flat, path.tensor()[-1])  # the parameters after the last finite step
+    assert len(path.points) == len(h.step_loss)  # start + every step but the diverging one
+
+
+class _Overflowing:
+    """SGD whose step number `bad` sends the weights to infinity (the loss before it is finite)."""
+
+    def __init__(self, params, bad):
+        self.inner, self.bad, self.calls = torch.optim.SGD(params, lr=0.01), bad, 0
+        self.param_groups = self.inner.param_groups
+
+    def zero_grad(self):
+        self.inner.zero_grad()
+
+    def step(self):
+        self.inner.step()
+        self.calls += 1
+        if self.calls == self.bad:
+            with torch.no_grad():
+                self.param_groups[0]["params"][0].fill_(math.inf)
+
+
+@pytest.mark.parametrize("bad", [3, 8])  # in the middle, and the very last step of the run
+def test_a_step_that_overflows_the_parameters_is_undone_and_reported(bad):
+    X, y = _problem(n=64)  # 2 steps per epoch, 4 epochs: step 8 is the last
+    model = d2l.linear_model(2, seed=0)
+    path = d2l.ParameterPath(model)
+    opt = _Overflowing(model.parameters(), bad)
+    h = d2l.train(model, nn.MSELoss(), opt, (X, y), num_epochs=4, seed=0, callbacks=[path])
+    assert h.diverged and len(h.step_loss) == bad and math.isfinite(h.step_loss[-1])
+    flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+    assert torch.equal(flat, path.tensor()[-1])  # the parameters before the overflowing step
+
+
+def test_evaluate_restores_the_mode_when_the_loss_raises():
+    model = nn.Linear(1, 1)
+    model.train()
+
+    def broken(y_hat, y):
+        raise RuntimeError("a bug in the loss")
+
+    with pytest.raises(RuntimeError, match="a bug in the loss"):
+        d2l.evaluate(model, broken, (torch.zeros(4, 1), torch.zeros(4, 1)))
+    assert model.training
+
+
+class _CtrlC(d2l.Callback):
+    def __init__(self, at_step):
+        self.at_step = at_step
+
+    def on_step_end(self, step, loss):
+        if step == self.at_step:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_returns_the_history_so_far():
+    X, y = _problem(n=128)  # 4 steps per epoch
+    model = d2l.linear_model(2, seed=0)
+    path = d2l.ParameterPath(model)
+    opt = torch.optim.SGD(model.parameters(), lr=0.03)
+    h = d2l.train(
+        model, nn.MSELoss(), opt, (X, y), num_epochs=10**6, seed=0, callbacks=[path, _CtrlC(5)]
+    )  # a long run, accepted: Ctrl-C stops it
+    assert h.interrupted and not h.diverged and not h.stopped_early
+    assert len(h.step_loss) == 6 and len(h.train_loss) == 2  # the epoch in progress is recorded
+    flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+    assert torch.equal(flat, path.tensor()[-1]) and len(path.points) == 7
+
+
+def test_ctrl_c_inside_a_step_undoes_the_half_done_step():
+    class HalfStep:
+        def __init__(self, model):
+            self.model, self.calls = model, 0
+
+        def zero_grad(self):
+            self.model.zero_grad()
+
+        def step(self):
+            self.calls += 1
+            with torch.no_grad():
+                self.model.weight -= 0.1 * self.model.weight.grad  # the weight moves ...
+            if self.calls == 3:
+                raise KeyboardInterrupt  # ... and Ctrl-C comes before the bias does
+            with torch.no_grad():
+                self.model.bias -= 0.1 * self.model.bias.grad
+
+    X, y = _problem(n=128)
+    model = d2l.linear_model(2, seed=0)
+    path = d2l.ParameterPath(model)
+    h = d2l.train(model, nn.MSELoss(), HalfStep(model), (X, y), num_epochs=2, callbacks=[path])
+    assert h.interrupted and len(h.step_loss) == 2
+    flat = torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+    assert torch.equal(flat, path.tensor()[-1])  # the parameters after step 2, as a whole
+
+
+def test_work_that_cannot_fit_is_refused_with_the_numbers():
+    model = nn.Linear(1, 1)
+    with pytest.raises(ValueError, match=r"num_epochs=1000000000000 with 1 minibatch.* GB"):
+        d2l.train(
+            model,
+            nn.MSELoss(),
+            torch.optim.SGD(model.parameters(), lr=0.1),
+            (torch.zeros(4, 1), torch.zeros(4, 1)),
+            num_epochs=10**12,
+        )
+
+
+def test_one_way_to_the_parameters_of_every_model():
+    for model in (
+        d2l.LinearRegressionScratch(2, seed=0),
+        d2l.LinearRegressionManual(2, seed=0),
+        d2l.linear_model(2, seed=0),
+    ):
+        assert len(list(model.parameters())) == 2 and set(model.state_dict()) <= {
+            "w",
+            "b",
+            "weight",
+            "bias",
+        }
+    scratch = d2l.LinearRegressionScratch(2, seed=0)
+    assert [p is q for p, q in zip(scratch.parameters(), scratch.params, strict=True)] == [True] * 2
+    opt = d2l.SGDScratch(scratch.parameters(), 0.06)
+    scratch.double()  # .to() converts in place: the optimizer still holds the model's tensors
+    assert scratch.w.dtype == torch.float64 and opt.params[0] is scratch.w
+
+
+def test_huge_but_finite_parameters_are_not_called_diverged():
+    from d2l_linreg.training.guards import LastFinite
+
+    huge = torch.full((4,), 3e38)  # finite, but their sum overflows float32
+    assert LastFinite([huge]).finite()
+    assert not LastFinite([torch.tensor([1.0, float("nan")])]).finite()
+    assert not LastFinite([torch.zeros(2), torch.tensor([float("-inf")])]).finite()

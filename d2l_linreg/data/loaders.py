@@ -87,6 +87,11 @@ class InMemoryLoader:
         self._gen = _checks.seed_generator(seed)
 
     @property
+    def generator(self) -> torch.Generator | None:
+        """The generator that shuffles (``None``: the global RNG), like ``DataLoader.generator``."""
+        return self._gen
+
+    @property
     def num_examples(self) -> int:
         return self.X.shape[0]
 

@@ -7,7 +7,7 @@ This is the left column of the comparison table: tensors with ``requires_grad=Tr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import torch
 from torch import nn
@@ -117,14 +117,17 @@ class SGDScratch:
 class LinearRegressionScratch(nn.Module):
     """The linear model with hand-made parameters: ``w`` (d, 1) ~ N(0, sigma²) and ``b`` (1,) = 0.
 
-    ``w`` and ``b`` are plain tensors with ``requires_grad=True`` (not ``nn.Parameter``), listed in
-    ``.params``. It is an ``nn.Module`` only so that the reusable loop can call ``.train()``,
-    ``.eval()`` and ``.to(device)`` on it like on any other model.
+    ``w`` and ``b`` are made by hand, as tensors with ``requires_grad=True``, and kept as the
+    module's parameters (``nn.Parameter`` wraps a tensor without copying it), so that the training
+    loop, ``model.parameters()``, ``.to(device)`` and ``state_dict()`` treat this model like any
+    other. ``.params`` lists them, in the order ``[w, b]``.
 
     Example:
         >>> model = LinearRegressionScratch(2, seed=0)
         >>> model.w.shape, model.b.shape, model.w.requires_grad
         (torch.Size([2, 1]), torch.Size([1]), True)
+        >>> [p is q for p, q in zip(model.parameters(), model.params)]
+        [True, True]
         >>> model(torch.zeros(3, 2)).shape
         torch.Size([3, 1])
     """
@@ -134,20 +137,14 @@ class LinearRegressionScratch(nn.Module):
         _checks.positive_int("num_inputs", num_inputs, 2)
         sigma = _checks.non_negative_float("sigma", sigma, 0.01)
         gen = _checks.seed_generator(seed)
-        self.w = (sigma * torch.randn(num_inputs, 1, generator=gen)).requires_grad_(True)
-        self.b = torch.zeros(1, requires_grad=True)
+        w = (sigma * torch.randn(num_inputs, 1, generator=gen)).requires_grad_(True)
+        b = torch.zeros(1, requires_grad=True)
+        self.w, self.b = nn.Parameter(w), nn.Parameter(b)  # registered: parameters(), .to()
 
     @property
     def params(self) -> list[torch.Tensor]:
+        """``[w, b]``: the same tensors as ``list(model.parameters())``."""
         return [self.w, self.b]
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         return linreg(X, self.w, self.b)
-
-    def _apply(self, fn: Callable[[torch.Tensor], torch.Tensor], recurse: bool = True) -> nn.Module:
-        # Move/cast w and b in place (like nn.Module does for Parameters), so that an optimizer
-        # created before .to(device) still holds the same tensors.
-        super()._apply(fn, recurse)
-        for param in self.params:
-            param.data = fn(param.data)
-        return self

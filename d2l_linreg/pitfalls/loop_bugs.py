@@ -24,7 +24,7 @@ from d2l_linreg.data.splits import train_val_split
 from d2l_linreg.data.synthetic import synthetic_data
 from d2l_linreg.models.concise import linear_model
 from d2l_linreg.models.scratch import squared_loss
-from d2l_linreg.training.callbacks import ParameterPath, _parameters
+from d2l_linreg.training.callbacks import ParameterPath
 from d2l_linreg.training.loop import History, train
 
 Batch = tuple[torch.Tensor, torch.Tensor]
@@ -207,7 +207,7 @@ def accumulated_gradients(
         >>> [g[0].item() for g in accumulated_gradients(model, squared_loss, batches)]
         [-3.0, -6.0, -9.0]
     """
-    params = _parameters(model)
+    params = list(model.parameters())
     for p in params:
         p.grad = None
     snapshots = []

@@ -1,5 +1,7 @@
-"""General callbacks for :func:`~d2l_linreg.train`: print the loss, draw a progress bar, record
-the parameter path. Each overrides the hooks of :class:`~d2l_linreg.training.loop.Callback`.
+"""General callbacks for :func:`~d2l_linreg.train`: print the loss, record the parameter path.
+
+Each overrides the hooks of :class:`~d2l_linreg.training.loop.Callback`. (The command line's
+progress bar lives with the command line, in :mod:`d2l_linreg.cli_train`.)
 """
 
 from __future__ import annotations
@@ -26,49 +28,12 @@ class PrintLoss(Callback):
         print(line, file=self.stream or sys.stdout)
 
 
-class ProgressBar(Callback):
-    """A text progress bar over the steps of each epoch, drawn in place on a terminal.
-
-    It draws only when the stream is a terminal (a log file gets the loss lines alone), redraws
-    only when the bar changes, and clears itself at the end of each epoch.
-    """
-
-    def __init__(self, steps_per_epoch: int, width: int = 30, stream: TextIO | None = None) -> None:
-        self.total = max(1, steps_per_epoch)
-        self.width = width
-        self.stream = stream or sys.stderr
-        self._epoch, self._drawn = 0, -1
-
-    def on_step_end(self, step: int, loss: float) -> None:
-        if not self.stream.isatty():
-            return
-        done = step % self.total + 1
-        filled = self.width * done // self.total
-        if filled != self._drawn:
-            self._drawn = filled
-            bar = "#" * filled + "-" * (self.width - filled)
-            print(
-                f"\repoch {self._epoch + 1} [{bar}] {done}/{self.total} loss {loss:.4f}",
-                end="",
-                file=self.stream,
-                flush=True,
-            )
-
-    def on_epoch_end(self, epoch: int, history: History) -> None:
-        self._epoch, self._drawn = epoch + 1, -1
-        if self.stream.isatty():
-            print("\r\033[K", end="", file=self.stream, flush=True)
-
-
-def _parameters(model: nn.Module) -> list[torch.Tensor]:
-    return list(model.parameters()) or list(getattr(model, "params", []))
-
-
 class ParameterPath(Callback):
     """A callback that records all parameters of ``model``, flattened, after every step.
 
     ``points`` starts with the parameters before training, so after k steps it holds k + 1
-    rows. For ``nn.Linear(d, 1)`` a row is ``(w_1, ..., w_d, b)``.
+    rows. For ``nn.Linear(d, 1)`` a row is ``(w_1, ..., w_d, b)``; for the from-scratch model
+    it is the same, ``(w_1, ..., w_d, b)``.
 
     Example:
         >>> model = nn.Linear(1, 1)
@@ -85,7 +50,7 @@ class ParameterPath(Callback):
         self.points = [self._flat()]
 
     def _flat(self) -> torch.Tensor:
-        return torch.cat([p.detach().reshape(-1).clone() for p in _parameters(self.model)])
+        return torch.cat([p.detach().reshape(-1).clone() for p in self.model.parameters()])
 
     def on_step_end(self, step: int, loss: float) -> None:
         self.points.append(self._flat())

@@ -1,14 +1,16 @@
 """The one training loop, used for every model on the site.
 
-Each step is ``zero_grad → forward → loss → backward → step``. Evaluation runs under
+Each step is ``zero_grad → forward → loss → mean → backward → step``. Evaluation runs under
 ``model.eval()`` and ``torch.no_grad()``. The loop never plots or prints: what happened is in the
-returned :class:`History`, and monitoring goes through callbacks.
+returned :class:`History`, and monitoring goes through callbacks. Its inputs are checked by
+:mod:`~d2l_linreg.training.guards`; saving and resuming is :mod:`~d2l_linreg.training.checkpoint`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -16,8 +18,8 @@ import torch
 from torch import nn
 
 from d2l_linreg import _checks
-from d2l_linreg.data.loaders import InMemoryLoader
-from d2l_linreg.training import distributed
+from d2l_linreg.training import checkpoint as ckpt
+from d2l_linreg.training import distributed, guards
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -36,12 +38,22 @@ class History:
     """What one call of :func:`train` did.
 
     Attributes:
-        train_loss: per epoch, the mean training loss over the epoch's examples (each minibatch
-            weighted by its size, measured while training, like the reference program prints).
+        train_loss: per epoch, the mean training loss over the examples of the steps taken in the
+            epoch (each minibatch weighted by its size, measured while training).
         val_loss: per epoch, the mean loss on the validation data after the epoch (empty without it).
         step_loss: the loss of every minibatch step, in order.
-        diverged: True if a loss became NaN or infinite; training stopped at that step.
+        diverged: True if a loss, or a parameter after a step, became NaN or infinite. That
+            step's update is not kept, so the model holds the last finite parameters;
+            ``step_loss[-1]`` is the loss of that step.
         stopped_early: True if a callback asked to stop.
+        interrupted: True if Ctrl-C (``KeyboardInterrupt``) stopped training; the model holds
+            the parameters after the last completed step.
+
+    Every way of stopping leaves the same kind of history: the epoch in progress ends there and
+    is recorded like a full one (its ``train_loss`` over the steps it took, its ``val_loss``,
+    ``on_epoch_end``), whether the stop came from ``on_step_end``, ``on_epoch_end`` or a
+    divergence. Ctrl-C alone runs nothing more: the epoch in progress gets its ``train_loss``
+    (if it took a step), but no validation, callback or checkpoint.
     """
 
     train_loss: list[float] = field(default_factory=list)
@@ -49,6 +61,7 @@ class History:
     step_loss: list[float] = field(default_factory=list)
     diverged: bool = False
     stopped_early: bool = False
+    interrupted: bool = False
 
     @property
     def num_epochs(self) -> int:
@@ -65,30 +78,16 @@ class Callback:
         return None
 
 
-def _as_batches(data: Any, name: str, batch_size: int, seed: int | None, shuffle: bool) -> Any:
-    if (
-        isinstance(data, tuple)
-        and len(data) == 2
-        and all(isinstance(t, torch.Tensor) for t in data)
-    ):
-        return InMemoryLoader(data[0], data[1], batch_size, shuffle=shuffle, seed=seed)
-    if isinstance(data, Iterable) and not isinstance(data, (torch.Tensor, str)):
-        return data
-    raise TypeError(
-        f"{name} must be a tuple (X, y) of tensors or an iterable of (X, y) minibatches "
-        f"(got {type(data).__name__}); pass e.g. {name}=(X, y)"
-    )
+def epoch_batches(batches: Iterable[Any], device: torch.device, dtype: Any) -> Iterator[Batch]:
+    """One pass over ``batches``: each ``(X, y)`` checked, detached and moved to ``device``.
 
-
-def _model_device(model: nn.Module) -> torch.device:
-    for tensor in [*model.parameters(), *getattr(model, "params", [])]:
-        return tensor.device
-    return torch.device("cpu")
-
-
-def _mean_loss(loss_fn: LossFn, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    loss = loss_fn(y_hat, y)
-    return loss if loss.dim() == 0 else loss.mean()  # per-example losses are averaged
+    The one place where the loop reads data (a data-parallel run swaps in a sharded version).
+    """
+    for batch in batches:
+        X, y = guards.batch_pair(batch, dtype)
+        if X.requires_grad or y.requires_grad:
+            X, y = X.detach(), y.detach()  # data, never part of a graph
+        yield X.to(device), y.to(device)
 
 
 def evaluate(
@@ -101,8 +100,9 @@ def evaluate(
 ) -> float:
     """Mean loss of ``model`` over ``data`` (a tuple ``(X, y)`` or an iterable of minibatches).
 
-    Runs under ``model.eval()`` and ``torch.no_grad()``; restores the previous mode afterwards.
-    Each minibatch is weighted by its size, so the result is the mean over all examples.
+    Runs under ``model.eval()`` and ``torch.no_grad()``; restores the previous mode afterwards,
+    also when an error stops it. Each minibatch is weighted by its size, so the result is the
+    mean over all examples. Predictions and targets must have the same shape.
 
     Example:
         >>> from d2l_linreg.models.scratch import LinearRegressionScratch, squared_loss
@@ -110,17 +110,22 @@ def evaluate(
         >>> evaluate(model, squared_loss, (torch.tensor([[1.0], [2.0]]), torch.tensor([[3.0], [5.0]])))
         8.5
     """
-    batches = _as_batches(data, "data", batch_size, None, shuffle=False)
-    device = torch.device(device) if device is not None else _model_device(model)
+    _checks.positive_int("batch_size", batch_size, 1024)
+    device = guards.model_device(model, device)
+    dtype = guards.model_dtype(model)
+    batches = guards.as_batches(data, "data", batch_size, None, False, dtype or torch.float32)
+    loss_fn = guards.checked_loss(loss_fn)  # same shapes in, a scalar or per-example loss out
     was_training = model.training
     model.eval()
     total, count = 0.0, 0
-    with torch.no_grad():
-        for X, y in batches:
-            X, y = X.to(device), y.to(device)
-            total += _mean_loss(loss_fn, model(X), y).item() * X.shape[0]
-            count += X.shape[0]
-    model.train(was_training)
+    try:
+        with torch.no_grad():
+            for X, y in epoch_batches(batches, device, dtype):
+                losses = loss_fn(model(X), y)
+                total += losses.mean().item() * len(X)  # the batch's mean, weighted by its size
+                count += len(X)
+    finally:
+        model.train(was_training)
     if count == 0:
         raise ValueError(
             "data must hold at least one example (got none); pass a non-empty data set"
@@ -149,23 +154,33 @@ def train(
     seed: int | None = None,
     device: torch.device | str | None = None,
     callbacks: Sequence[Callback] = (),
+    checkpoint: str | os.PathLike[str] | None = None,
+    resume: str | os.PathLike[str] | None = None,
 ) -> History:
     """Train ``model`` for ``num_epochs`` epochs and return the :class:`History`.
 
     Args:
         model: any ``nn.Module`` (the scratch model, ``nn.Linear``, an MLP, ...), already on ``device``.
-        loss_fn: ``loss_fn(y_hat, y)``; a scalar, or per-example losses that are averaged.
-        optimizer: has ``zero_grad()`` and ``step()`` (``torch.optim.SGD``, :class:`SGDScratch`).
-        train_data: a tuple ``(X, y)`` (batched by :class:`InMemoryLoader` with ``batch_size`` and
-            ``seed``) or any iterable of ``(X, y)`` minibatches, re-iterated each epoch.
-        num_epochs: passes over ``train_data``.
+        loss_fn: ``loss_fn(y_hat, y)``; a scalar, or per-example losses, of which the loop takes
+            the mean. ``y_hat`` and ``y`` must have the same shape (nothing is broadcast).
+        optimizer: has ``zero_grad()`` and ``step()`` (``torch.optim.SGD``, :class:`SGDScratch`)
+            and updates the model's parameters.
+        train_data: a tuple ``(X, y)`` of tensors, arrays or lists (batched by
+            :class:`InMemoryLoader` with ``batch_size`` and ``seed``; arrays and lists are
+            converted to the model's dtype) or any iterable of ``(X, y)`` minibatches of tensors,
+            re-iterated each epoch.
+        num_epochs: passes over ``train_data`` (in all, counting those of a resumed run).
         val_data: optional, like ``train_data``; evaluated after each epoch.
-        device: where batches are moved; default: where the model's parameters are.
+        device: where batches are moved; default and only choice: where the model's parameters are.
         callbacks: objects with ``on_step_end(step, loss)`` / ``on_epoch_end(epoch, history)``.
+        checkpoint: a file to write the run's state to after each complete epoch (atomically).
+        resume: a file written with ``checkpoint=``: the run continues from it, and ends with the
+            parameters and history of an uninterrupted run, bit for bit.
 
     Returns:
-        The :class:`History`. If a loss becomes NaN or infinite, training stops and
-        ``history.diverged`` is True.
+        The :class:`History` (how each kind of stop is recorded is described there). A loss or a
+        parameter that becomes NaN or infinite stops training with ``history.diverged``; Ctrl-C
+        stops it with ``history.interrupted``. Either way the model keeps finite parameters.
 
     Example:
         >>> from d2l_linreg import synthetic_data, linear_model
@@ -178,42 +193,81 @@ def train(
     """
     _checks.positive_int("num_epochs", num_epochs, 5)
     _checks.positive_int("batch_size", batch_size, 32)
-    batches = _as_batches(train_data, "train_data", batch_size, seed, shuffle=True)
+    guards.check_optimizer(model, optimizer)
+    loss_fn = guards.checked_loss(loss_fn)  # same shapes in, a scalar or per-example loss out
+    device = guards.model_device(model, device)
+    dtype = guards.model_dtype(model)
+    batches = guards.as_batches(
+        train_data, "train_data", batch_size, seed, True, dtype or torch.float32
+    )
+    val_batches = None
+    if val_data is not None:
+        val_batches = guards.as_batches(
+            val_data, "val_data", 1024, None, False, dtype or torch.float32
+        )
+    guards.check_work(num_epochs, batches)
     # Data-parallel under torch.distributed (this rank's share of each global batch, gradients
-    # averaged in sync); in one process the model and batches unchanged. See distributed.py.
+    # averaged in sync); in one process the model and batches are unchanged. See distributed.py.
     replica = distributed.replicate(model, batches)
-    val_batches = None if val_data is None else _as_batches(val_data, "val_data", 1024, None, False)
-    device = torch.device(device) if device is not None else _model_device(model)
+    save_to = (
+        None
+        if checkpoint is None
+        else ckpt.checkpoint_path("checkpoint", checkpoint, must_exist=False)
+    )
     history = History()
-    step = 0
-    for epoch in range(num_epochs):
-        model.train()
-        total, count = 0.0, 0
-        for X, y in replica.batches:
-            X, y = X.to(device), y.to(device)
-            optimizer.zero_grad()
-            loss = _mean_loss(loss_fn, replica.model(X), y)
-            loss.backward()
-            value, size = replica.sync(loss, X.shape[0])  # the global loss and batch size
-            optimizer.step()
-            history.step_loss.append(value)
-            if not math.isfinite(value):
-                history.diverged = True
+    if resume is not None:
+        path = ckpt.checkpoint_path("resume", resume, must_exist=True)
+        state = ckpt.load(
+            path, model=model, optimizer=optimizer, batches=batches, num_epochs=num_epochs
+        )
+        history = History(**state)
+    last_finite = guards.LastFinite(list(model.parameters()))
+    step, total, count, in_epoch = len(history.step_loss), 0.0, 0, False
+    try:
+        for epoch in range(history.num_epochs, num_epochs):
+            model.train()
+            total, count, in_epoch, stop = 0.0, 0, True, False
+            for X, y in epoch_batches(replica.batches, device, dtype):
+                optimizer.zero_grad()
+                losses = loss_fn(replica.model(X), y)  # (B, 1) per-example losses, or a scalar
+                loss = losses.mean() if losses.dim() else losses  # the minibatch mean: 1/|B| once
+                loss.backward()
+                value, size = replica.sync(loss, len(X))  # the (global) loss and batch size
+                finite = math.isfinite(value)  # checked before the step: no NaN reaches the model
+                if finite:
+                    last_finite.save()
+                    optimizer.step()
+                    finite = last_finite.commit()  # False: this step overflowed, and is undone
+                history.step_loss.append(value)
+                total, count = total + value * size, count + size
+                if not finite:
+                    history.diverged = True
+                    break
+                stop = _call_hooks(callbacks, "on_step_end", step, value)
+                step += 1
+                if stop:
+                    break
+            if count == 0:
+                raise ValueError(
+                    f"train_data yielded no minibatch in epoch {epoch + 1}; pass a non-empty data "
+                    f"set that can be iterated again each epoch (a tuple (X, y), a list, a DataLoader)"
+                )
+            history.train_loss.append(total / count)
+            in_epoch = False
+            if val_batches is not None:
+                history.val_loss.append(evaluate(model, loss_fn, val_batches, device=device))
+            complete = not (stop or history.diverged)
+            stop = _call_hooks(callbacks, "on_epoch_end", epoch, history) or stop
+            if save_to is not None and complete and distributed.is_main_process():  # the one write
+                ckpt.save(
+                    save_to, model=model, optimizer=optimizer, batches=batches, history=history
+                )
+            if stop or history.diverged:
+                history.stopped_early = stop
                 break
-            total, count = total + value * size, count + size
-            stop = _call_hooks(callbacks, "on_step_end", step, value)
-            step += 1
-            if stop:
-                history.stopped_early = True
-                break
-        if count == 0 and not history.diverged:
-            raise ValueError("train_data yielded no minibatch; pass a non-empty data set")
-        history.train_loss.append(math.inf if history.diverged or not count else total / count)
-        if history.diverged or history.stopped_early:
-            break
-        if val_batches is not None:
-            history.val_loss.append(evaluate(model, loss_fn, val_batches, device=device))
-        if _call_hooks(callbacks, "on_epoch_end", epoch, history):
-            history.stopped_early = True
-            break
+    except KeyboardInterrupt:
+        last_finite.rollback()  # a step cut in half is undone
+        history.interrupted = True
+        if in_epoch and count:
+            history.train_loss.append(total / count)
     return history

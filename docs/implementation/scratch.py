@@ -83,9 +83,9 @@ assert len(batch_sizes) == 32 and batch_sizes[-1] == 8 and 31 * 32 + 8 == 1000
 # The parameters are two plain tensors: the weights $\mathbf w$ of shape $(d, 1)$, drawn from
 # $\mathcal N(0, 0.01^2)$, and the bias $b$ of shape $(1,)$, starting at zero. Creating them with
 # `requires_grad=True` asks autograd to record every operation on them, so that `backward()` can
-# later fill in `w.grad` and `b.grad`. `LinearRegressionScratch` holds them; it is an `nn.Module`
-# only so that the package's training loop can call `.train()` and `.eval()` on it like on any
-# other model.
+# later fill in `w.grad` and `b.grad`. `LinearRegressionScratch` holds them as its parameters
+# (`nn.Parameter` wraps a tensor without copying it; it prints as `Parameter containing:`), so
+# that the package's training loop finds them with `model.parameters()`, as for any other model.
 
 # %%
 show(d2l.LinearRegressionScratch.__init__)
