@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn
 
 from torch import nn
@@ -21,6 +21,7 @@ from d2l_linreg.closed_form import (
     RankDeficientError,
     fit_least_squares,
     polynomial_features,
+    sources,
 )
 from d2l_linreg.models import concise, gradients, scratch
 from d2l_linreg.training.callbacks import PrintLoss, ProgressBar
@@ -59,14 +60,22 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument("--impl", choices=IMPLS, default="concise")
     t.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
-    s = sub.add_parser("solve", help="closed-form least-squares fit of a CSV file")
-    s.add_argument("file", help="CSV with a header row; the target is the first column")
+    s = sub.add_parser("solve", help="closed-form least-squares fit of a CSV or .npy file")
+    s.add_argument(
+        "file",
+        help="CSV with a header row, or a 2-D .npy table; the target is the first column",
+    )
     s.add_argument("--target", help="name of the target column (default: the first)")
     s.add_argument(
         "--degree", type=int, default=1, help="expand a single predictor x into x, x², ..., x^K"
     )
     s.add_argument("--no-intercept", action="store_true")
     s.add_argument("--method", choices=METHODS, default="auto")
+    s.add_argument(
+        "--chunk-rows",
+        type=int,
+        help="stream the rows in chunks of this many (default for .npy: from free memory)",
+    )
     s.add_argument("--json", action="store_true")
 
     sub.add_parser("worked-examples", help="print both worked examples step by step")
@@ -156,26 +165,82 @@ def _cmd_train(args: argparse.Namespace) -> None:
     print(f"learned b: {b:.4f} | true b: {args.b:g}")
 
 
-def _cmd_solve(args: argparse.Namespace) -> None:
+def _check_solve_args(args: argparse.Namespace) -> None:
     if args.degree < 1:
         raise UsageError(
             f"--degree must be a positive integer (got {args.degree}); use e.g. --degree 2"
         )
-    X, y, names = data.load_csv(args.file, target=args.target)
-    if args.degree > 1:
-        if X.shape[1] != 1:
-            raise UsageError(
-                f"--degree needs exactly one predictor column (got {X.shape[1]}: "
-                f"{', '.join(names)}); drop --degree or keep one column"
-            )
-        X = polynomial_features(X[:, 0], args.degree)
-        names = [names[0]] + [f"{names[0]}^{k}" for k in range(2, args.degree + 1)]
+    if args.chunk_rows is not None and args.chunk_rows < 1:
+        raise UsageError(
+            f"--chunk-rows must be a positive integer (got {args.chunk_rows}); "
+            f"use e.g. --chunk-rows 100000"
+        )
+
+
+def _expand(X: Any, names: list[str], degree: int) -> Any:
+    """``x -> x, x², ..., x^K`` for a single predictor (the names too, when given)."""
+    if X.shape[1] != 1:
+        raise UsageError(
+            f"--degree needs exactly one predictor column (got {X.shape[1]}: "
+            f"{', '.join(names)}); drop --degree or keep one column"
+        )
+    return polynomial_features(X[:, 0], degree)
+
+
+def _poly_names(names: list[str], degree: int) -> list[str]:
+    return [names[0]] + [f"{names[0]}^{k}" for k in range(2, degree + 1)] if degree > 1 else names
+
+
+def _npy_source(args: argparse.Namespace) -> tuple[Callable[[], Iterator[Any]], list[str]]:
+    """A ``.npy`` table ``[y, X]`` as a factory of chunks, and its feature names ``x1..xd``."""
+    if args.target is not None:
+        raise UsageError(
+            f"--target needs a CSV header (got {args.target!r} for a .npy file); in a .npy "
+            f"table the target is the first column"
+        )
+    shape, _ = sources.npy_shape(args.file)
+    d = shape[1] - 1 if len(shape) == 2 else 0
+    names = ["x"] if d == 1 else [f"x{j}" for j in range(1, d + 1)]
+    rows = args.chunk_rows or sources.default_rows(shape[-1] + args.degree)
+
+    def chunks() -> Iterator[Any]:
+        for X, y in sources.npy_chunks(args.file, rows):
+            yield (_expand(X, names, args.degree) if args.degree > 1 else X), y
+
+    return chunks, names
+
+
+def _in_chunks(X: Any, y: Any, rows: int) -> Callable[[], Iterator[Any]]:
+    return lambda: ((X[i : i + rows], y[i : i + rows]) for i in range(0, X.shape[0], rows))
+
+
+def _cmd_solve(args: argparse.Namespace) -> None:
+    _check_solve_args(args)
+    source: Callable[[], Iterator[Any]] | None = None
+    if str(args.file).endswith(".npy"):
+        # Any factory of (X, y) chunks fits here: a streaming CSV reader plugs in the same way.
+        source, names = _npy_source(args)
+    else:
+        X, y, names = data.load_csv(args.file, target=args.target)
+        if args.degree > 1:
+            X = _expand(X, names, args.degree)
+        if args.chunk_rows is not None:
+            source = _in_chunks(X, y, args.chunk_rows)
+    if source is not None and args.method != "auto":
+        raise UsageError(
+            f"--method {args.method} needs the data in memory; streaming (a .npy file or "
+            f"--chunk-rows) uses the default method: drop --method"
+        )
+    names = _poly_names(names, args.degree)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result = fit_least_squares(
-                X, y, fit_intercept=not args.no_intercept, method=args.method
-            )
+            if source is not None:
+                result = fit_least_squares(source, fit_intercept=not args.no_intercept)
+            else:
+                result = fit_least_squares(
+                    X, y, fit_intercept=not args.no_intercept, method=args.method
+                )
         except RankDeficientError as exc:
             named = " and ".join(repr(names[i]) for i in exc.columns if i < len(names))
             raise UsageError(f"{args.file}: columns {named} are linearly dependent; {exc}") from exc
