@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["Factory", "as_factory", "default_rows", "npy_chunks", "npy_shape"]
+__all__ = ["Factory", "as_factory", "blocks", "default_rows", "npy_chunks", "npy_shape"]
 
 Factory = Callable[[], Iterator[Any]]
 
@@ -128,3 +128,32 @@ def as_factory(source: Any, rows: int | None) -> tuple[Factory, bool]:
         f"X must be tensors with y, a .npy path, or chunks of (X, y) blocks (got "
         f"{type(source).__name__}); e.g. fit_least_squares([(X1, y1), (X2, y2)])"
     )
+
+
+def blocks(it: Iterator[Any], dtype: torch.dtype) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Check and convert each ``(X, y)`` chunk: (m, d) and (m,) tensors in ``dtype``, finite."""
+    d = None
+    for i, chunk in enumerate(it):
+        if not (isinstance(chunk, tuple | list) and len(chunk) == 2):
+            raise ValueError(
+                f"chunk {i} must be a pair (X_block, y_block) (got {type(chunk).__name__}); "
+                f"yield (X, y) tuples"
+            )
+        X, y = (
+            torch.as_tensor(np.asarray(v) if not isinstance(v, torch.Tensor) else v) for v in chunk
+        )
+        X = X.reshape(-1, 1) if X.dim() == 1 else X
+        y = y.reshape(-1)
+        if X.dim() != 2 or X.shape[0] != y.shape[0] or (d is not None and X.shape[1] != d):
+            raise ValueError(
+                f"chunk {i} must hold X (m, d) and y (m,) with the same m and d in every chunk "
+                f"(got X {tuple(X.shape)}, y {tuple(y.shape)}, d = {d}); fix the chunking"
+            )
+        if X.is_complex() or y.is_complex() or X.dtype == torch.bool:
+            raise ValueError(f"chunk {i} must hold real numbers (got {X.dtype}, {y.dtype})")
+        X, y = X.detach().to(dtype), y.detach().to(dtype)
+        if not (bool(torch.isfinite(X).all()) and bool(torch.isfinite(y).all())):
+            raise ValueError(f"chunk {i} holds NaN or infinite values; drop or impute those rows")
+        d = X.shape[1]
+        if X.shape[0]:
+            yield X, y
