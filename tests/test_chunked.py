@@ -128,6 +128,14 @@ def test_cli_npy_and_chunk_errors(capsys, tmp_path):
         status = main(["solve", str(path), *argv])
         _, err = capsys.readouterr()
         assert status == 2 and err.count("\n") == 1 and match in err
+    (tmp_path / "bad.npy").write_bytes(b"garbage")
+    for file, match in (
+        (tmp_path / "none.npy", "no such file"),
+        (tmp_path / "bad.npy", "not a readable .npy"),
+    ):
+        status = main(["solve", str(file)])
+        _, err = capsys.readouterr()
+        assert status == 2 and err.count("\n") == 1 and match in err
 
 
 def test_cli_csv_with_chunk_rows_matches_in_memory(capsys, tmp_path):

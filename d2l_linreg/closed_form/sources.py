@@ -52,10 +52,27 @@ def _header(f: Any) -> tuple[tuple[int, ...], bool, np.dtype]:
     raise ValueError(f"unsupported .npy format version {version}; save it with numpy.save")
 
 
+def _checked_header(f: Any, path: str | os.PathLike[str]) -> tuple[tuple[int, ...], bool, np.dtype]:
+    try:
+        return _header(f)
+    except ValueError as exc:
+        raise ValueError(
+            f"{os.fspath(path)} is not a readable .npy file ({exc}); write it with numpy.save"
+        ) from exc
+
+
+def _open(path: str | os.PathLike[str]) -> Any:
+    if not os.path.isfile(path):
+        raise FileNotFoundError(
+            f"{os.fspath(path)}: no such file; pass the path of an existing .npy file"
+        )
+    return open(path, "rb")
+
+
 def npy_shape(path: str | os.PathLike[str]) -> tuple[tuple[int, ...], np.dtype]:
     """Shape and dtype of a ``.npy`` file, from its header (the data are not read)."""
-    with open(path, "rb") as f:
-        shape, _, dtype = _header(f)
+    with _open(path) as f:
+        shape, _, dtype = _checked_header(f, path)
     return shape, dtype
 
 
@@ -65,11 +82,8 @@ def npy_chunks(path: str | os.PathLike[str], rows: int) -> Iterator[tuple[np.nda
     C-ordered files are read with plain file reads (the page cache is not charged to this
     process); Fortran-ordered ones through ``np.load(mmap_mode="r")``, a copy per block.
     """
-    with open(path, "rb") as f:
-        try:
-            shape, fortran, dtype = _header(f)
-        except ValueError as exc:
-            raise ValueError(f"{os.fspath(path)} is not a readable .npy file: {exc}") from exc
+    with _open(path) as f:
+        shape, fortran, dtype = _checked_header(f, path)
         if len(shape) != 2 or shape[1] < 2 or dtype.kind not in "fiu":
             raise ValueError(
                 f"{os.fspath(path)} must hold a 2-D table of real numbers with the target in "
