@@ -13,7 +13,8 @@ with about twenty operations:
 3. one step of iterative refinement against the *raw* data (``Aᵀ r`` with ``A = [1, X]``,
    mapped through the centring), as in ``refine.cholesky_refine``;
 4. the same forward-error bound as ``cholesky_refine`` (``eps (κ + κ² tan θ)`` plus what the
-   refinement step leaves) must stay below ``eps^(2/3)``, and every coefficient's correction
+   refinement step leaves, plus the floor ``eps κ² ρ`` that offsets ``ρ`` (mean / spread)
+   leave) must stay below ``eps^(2/3)``, and every coefficient's correction
    must be small relative to the coefficient; otherwise it returns ``None`` and the caller
    takes the QR + extended-precision refinement path, which is exact to the data's limit.
 
@@ -95,7 +96,11 @@ def fast_fit(
         return None
     tan_theta = math.sqrt(rn / fn)
     left = kappa2 * eps * math.sqrt(float(Ddw @ Ddw) / wn)
-    if 10 * eps * (math.sqrt(kappa2) + kappa2 * tan_theta) + 10 * left > eps ** (2 / 3):
+    # Offsets: the raw residual y - A x is rounded relative to |X w|, not to |Xc w|, which
+    # leaves a floor of about eps κ² ρ, ρ = the largest |mean| / RMS spread of a column.
+    rho = float(np.abs(m * math.sqrt(n) / D).max()) if fit_intercept else 1.0
+    bound = 10 * eps * (math.sqrt(kappa2) + kappa2 * tan_theta) + 10 * left
+    if bound + 100 * eps * kappa2 * rho > eps ** (2 / 3):
         return None
     if (np.abs(Ddw) > eps ** (1 / 3) * np.abs(Dw)).any():  # a coefficient still moving
         return None
