@@ -40,7 +40,7 @@ print(f"this machine: {os.cpu_count()} CPU cores, torch {torch.__version__}, "
       f"{torch.get_num_threads()} threads")
 
 
-def median_time(fn, repeat=3):
+def median_time(fn, repeat=2):
     """Median wall-clock seconds of ``fn()`` over ``repeat`` runs, after one warm-up run."""
     fn()
     times = []
@@ -59,7 +59,7 @@ def median_time(fn, repeat=3):
 # the package's `train` with minibatches of 256 examples and `nn.Linear`.
 
 # %%
-n = 20_000
+n = 10_000
 ds = [4, 16, 64, 256]
 g = torch.Generator().manual_seed(0)
 rows = []
@@ -120,12 +120,12 @@ fig
 d = 16
 X = torch.randn(n, d, generator=g, dtype=torch.float64)
 y = X @ torch.randn(d, generator=g, dtype=torch.float64) + 1.0
-chunks = [(X[i : i + 5000], y[i : i + 5000]) for i in range(0, n, 5000)]
+chunks = [(X[i : i + 2500], y[i : i + 2500]) for i in range(0, n, 2500)]
 in_memory = median_time(lambda: d2l.fit_least_squares(X, y))
 streamed = median_time(lambda: d2l.fit_least_squares(chunks))
 fit = d2l.fit_least_squares(chunks)
 print(f"n = {n:,d}, d = {d}: in memory {in_memory * 1e3:.2f} ms, "
-      f"in chunks of 5000 rows {streamed * 1e3:.2f} ms ({fit.method})")
+      f"in chunks of 2500 rows {streamed * 1e3:.2f} ms ({fit.method})")
 print("largest coefficient difference:",
       f"{float((fit.params - d2l.fit_least_squares(X, y).params).abs().max()):.0e}")
 
