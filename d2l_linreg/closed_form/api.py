@@ -65,7 +65,7 @@ def _check_inputs(
         raise ValueError("X must have at least one column (got shape (n, 0)); pass some features")
     y = y.reshape(-1)  # (n, 1) -> (n,)
     top = torch.finfo(dtype).max
-    for name, t in (("X", X), ("y", y)):
+    for name, t in (("X", X), ("y", y)) if dtype == torch.float32 else ():
         big = float(t.abs().max())
         if big > top:
             raise ValueError(
@@ -158,7 +158,11 @@ def fit_least_squares(
     used = "lstsq" if method == "svd" else method
     if used == "auto":
         sx, sy = _pow2_scales(X), _pow2_scales(y.unsqueeze(1))[0]
-        Xs, ys = X / sx, y / sy  # exact: powers of two; every column now has max |x| in [0.5, 2)
+        if bool(((sx >= 2.0**-100) & (sx <= 2.0**100)).all()) and 2.0**-100 <= sy <= 2.0**100:
+            sx, sy = torch.ones_like(sx), torch.ones_like(sy)  # nothing near over/underflow
+            Xs, ys = X, y
+        else:
+            Xs, ys = X / sx, y / sy  # exact: powers of two; each column's max |x| in [1, 2)
         fast_t = cholesky_refine(Xs, ys, fit_intercept) if X.shape[0] * p * p > _SMALL else None
         used = "qr+refine" if fast_t is None else "cholesky+refine"
         x, residuals, factor = fast_t if fast_t is not None else qr_refine(Xs, ys, fit_intercept)
@@ -174,7 +178,7 @@ def fit_least_squares(
 
 def _pow2_scales(X: torch.Tensor) -> torch.Tensor:
     """Per column, the power of two at or above ``max |x|`` (1 for a column of zeros)."""
-    top = X.abs().amax(0)
+    top = torch.maximum(X.amax(0), -X.amin(0))  # max |x| without an (n, d) temporary
     return torch.where(top > 0, torch.exp2(torch.floor(torch.log2(top))), torch.ones_like(top))
 
 
