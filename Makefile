@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build offline test test-fast lint bench clean
+.PHONY: serve build offline test test-fast lint bench gpu clean
 
 # A second kernel path (TOOLING.md, note 11): MKL's portable code path, torch's scalar kernels,
 # one thread. The tests that print numbers (`-m pages`) must pass on it too.
@@ -51,6 +51,15 @@ lint: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/train_loop.py
 	$(BIN)/python benchmarks/closed_form.py --quick
+
+gpu: $(VENV)/.test-installed  ## the CUDA checks: device tests and benchmarks (says so without a device)
+	@if $(BIN)/python -c "import sys, torch; sys.exit(not torch.cuda.is_available())"; then \
+	  $(BIN)/python -c "import torch; print('CUDA device:', torch.cuda.get_device_name())" && \
+	  MPLBACKEND=Agg $(BIN)/python -m pytest -q -k "cuda or nccl" tests && \
+	  $(BIN)/python benchmarks/closed_form.py --quick --device cuda; \
+	else \
+	  echo "no CUDA device: skipped (make gpu runs the tests named cuda/nccl and the CUDA benchmarks)"; \
+	fi
 
 clean:
 	rm -rf site site-offline artifacts .pytest_cache

@@ -327,3 +327,21 @@ def test_ctrl_c_with_json_still_prints_valid_json(capsys, monkeypatch):
     res = json.loads(out)
     assert status == 130 and res["interrupted"] is True and len(res["train_loss"]) == 2
     assert err.count("\n") == 1 and "after 41 steps" in err
+
+
+def test_solve_streams_a_csv_in_chunks_to_the_in_memory_answer(capsys, tmp_path):
+    path = tmp_path / "poly.csv"
+    rows = [(0.5 * x * x - 2.0 * x + 3.0 + 0.01 * ((7 * x) % 3), x) for x in range(40)]
+    path.write_text("y,x\n" + "".join(f"{y!r},{x}\n" for y, x in rows), encoding="utf-8")
+    status, out, err = run(capsys, "solve", str(path), "--degree", "2", "--json")
+    assert status == 0 and err == ""
+    whole = json.loads(out)
+    status, out, err = run(
+        capsys, "solve", str(path), "--degree", "2", "--chunk-rows", "7", "--json"
+    )
+    assert status == 0 and err == ""
+    streamed = json.loads(out)
+    assert streamed["features"] == whole["features"] == ["x", "x^2"]
+    assert "tsqr" in streamed["method"]
+    for a, b in zip(streamed["w"] + [streamed["b"]], whole["w"] + [whole["b"]], strict=True):
+        assert abs(a - b) <= 1e-12 * max(1.0, abs(b))  # two exact solvers, one problem

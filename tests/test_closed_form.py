@@ -229,3 +229,104 @@ def test_cuda_matches_cpu():
     for method in METHODS:
         gpu = fit_least_squares(X.cuda(), y.cuda(), method=method)
         assert gpu.w.is_cuda and rel(gpu.w.cpu(), cpu.w) < 1e-10  # cond ≈ 20
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_default_never_calls_torch_lstsq(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the default routed through torch.linalg.lstsq")
+
+    monkeypatch.setattr(torch.linalg, "lstsq", refuse)
+    X, y = problem(200_000, 64, 12)
+    res = fit_least_squares(X.cuda(), y.cuda())
+    assert res.w.is_cuda and res.method in ("cholesky+refine", "qr+refine")
+
+
+@pytest.mark.parametrize("n, d", [(2, 1), (100, 2), (1000, 2), (3000, 5), (20_000, 40)])
+def test_default_never_calls_torch_lstsq_and_fast_path_agrees_with_qr(monkeypatch, n, d):
+    # Columns with offsets and scales from 1 to 1e3: what the pages fit. The fast path must
+    # agree with QR + extended-precision refinement (the exact path) to >= 12 digits.
+    g = torch.Generator().manual_seed(n + d)
+    scale = torch.logspace(0, 3, d, dtype=torch.float64)
+    X = torch.randn(n, d, generator=g, dtype=torch.float64) * scale + 10 * torch.arange(d)
+    y = X @ (torch.randn(d, generator=g, dtype=torch.float64) / scale) + 0.5
+    y = y + 0.1 * torch.randn(n, generator=g, dtype=torch.float64)
+    exact = fit_least_squares(X, y, method="qr")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the default routed through torch.linalg.lstsq")
+
+    monkeypatch.setattr(torch.linalg, "lstsq", refuse)
+    res = fit_least_squares(X, y)
+    assert res.method == "cholesky+refine"
+    assert lre(res.params, exact.params) >= 12
+    assert res.condition_number == pytest.approx(exact.condition_number, rel=1e-8)
+    assert torch.allclose(res.residuals, X @ res.w + res.b - y, atol=1e-12, rtol=0)
+
+
+def test_fast_path_declines_what_it_cannot_prove():
+    # a constant column, a near-copy of another column, and NaN all leave the fast path
+    x = torch.linspace(0, 1, 50, dtype=torch.float64)
+    with pytest.raises(RankDeficientError):
+        fit_least_squares(torch.stack([x, torch.ones(50, dtype=torch.float64)], 1), x)
+    near = torch.stack([x, x + 1e-5 * torch.sin(40 * x)], 1)
+    res = fit_least_squares(near, x + 0.1 * torch.cos(9 * x))
+    assert res.method == "qr+refine"  # cond ~1e5 after scaling: κ² is past the fast path's bound
+    with pytest.raises(ValueError, match="NaN"):
+        fit_least_squares(torch.stack([x, x.flip(0)], 1), x.clone().fill_(float("nan")))
+
+
+@pytest.mark.parametrize("exponent", [154, 157, 160])
+def test_columns_near_overflow_are_not_called_dependent(exponent):
+    # issue 12: the Gram matrix of such columns overflows; the solver must scale first.
+    g = torch.Generator().manual_seed(exponent)
+    X = torch.rand(40, 3, generator=g, dtype=torch.float64) + torch.tensor([0.0, 1.0, 2.0])
+    y = X @ torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64) + 3
+    y = y + 0.01 * torch.randn(40, generator=g, dtype=torch.float64)
+    big = fit_least_squares(X * 10.0**exponent, y)
+    small = fit_least_squares(X * 10.0 ** (exponent - 150), y)
+    assert (
+        lre(big.params * torch.tensor([1.0, *[10.0**150] * 3], dtype=torch.float64), small.params)
+        >= 10
+    )
+    assert lre(big.w * 10.0**exponent, fit_least_squares(X, y).w) >= 10
+
+
+def test_tiny_values_give_the_scaled_answer():
+    X, y = problem(30, 2, 5)
+    tiny = fit_least_squares(X * 1e-200, y * 1e-200)
+    ref = fit_least_squares(X, y)
+    assert lre(tiny.w, ref.w) >= 12 and lre([tiny.b * 1e200], [ref.b]) >= 12
+    assert torch.allclose(tiny.residuals * 1e200, ref.residuals, rtol=0, atol=1e-12)
+
+
+def test_cli_default_method_handles_tiny_values(tmp_path, capsys):
+    from d2l_linreg.cli import main
+
+    path = tmp_path / "tiny.csv"
+    path.write_text("y,x\n1e-200,1e-200\n3.1e-200,2e-200\n4.9e-200,3e-200\n7e-200,4e-200\n")
+    assert main(["solve", str(path), "--json"]) == 0
+    assert '"w"' in capsys.readouterr().out
+
+
+def test_lstsq_refuses_to_drop_the_intercept_of_features_1e14_larger():
+    g = torch.Generator().manual_seed(0)
+    X = 1e14 * (1 + torch.rand(100, 2, generator=g, dtype=torch.float64))
+    y = X @ torch.tensor([1e-14, 2e-14], dtype=torch.float64) + 5
+    with pytest.raises(ValueError, match=r"scales differ by 1.5e\+14.*method=.auto."):
+        fit_least_squares(X, y, method="lstsq")
+    assert fit_least_squares(X, y).b == pytest.approx(5, rel=1e-6)
+
+
+def test_float32_overflow_of_finite_values_is_reported():
+    X = torch.tensor([[1e39], [2e39], [3e39]], dtype=torch.float64)
+    with pytest.raises(
+        ValueError, match=r"X holds values up to 3e\+39, beyond the range of torch.float32"
+    ):
+        fit_least_squares(X, [1.0, 2.0, 4.0], dtype=torch.float32)
+
+
+def test_coefficients_that_overflow_are_reported():
+    X = torch.tensor([[1e-300], [2e-300], [4e-300]], dtype=torch.float64)
+    with pytest.raises(ValueError, match="coefficients overflow"):
+        fit_least_squares(X, [1e300, 2e300, 3e300])

@@ -15,8 +15,14 @@ def test_default_solver_gets_seven_digits_on_every_coefficient(name):
     data = load_nist(name)
     res = fit_least_squares(data.X, data.y)
     # The goal: >= 7 correct digits on every coefficient (measured: Filip 7.6, others >= 13).
-    assert lre(res.params, data.certified) >= 7
-    assert res.method == "qr+refine"  # small problems always take the exact path
+    digits = lre(res.params, data.certified)
+    assert digits >= 7
+    # The fast path (fast.py) takes only what its bound proves: never Filip or the Wampler
+    # sets, and what it takes keeps at least 9 digits (its bound promises about 10).
+    if res.method == "cholesky+refine":
+        assert name not in ("filip", "wampler3", "wampler4", "wampler5") and digits >= 9
+    else:
+        assert res.method == "qr+refine"
 
 
 @pytest.mark.parametrize("name", NIST_DATASETS)

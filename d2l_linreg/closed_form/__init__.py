@@ -6,9 +6,13 @@
   goes wrong;
 * ``refine.py`` — the accurate solvers behind ``method="auto"`` (QR or Cholesky + refinement);
 * ``common.py`` — what both kinds share: the design, Gram matrix, scaled QR, the two errors;
+* ``fast.py`` — the small-problem fast path of ``"auto"`` (numpy views, few operations);
+* ``chunked.py`` — rows in chunks: TSQR + refinement passes, also across ``torch.distributed``
+  ranks; ``sources.py`` — where chunks come from (``.npy`` files, lists, iterators);
 * ``dd.py`` — double-double arithmetic (residuals to twice the working precision).
 """
 
+from d2l_linreg.closed_form import chunked, sources
 from d2l_linreg.closed_form.api import (
     METHODS,
     IllConditionedWarning,
@@ -25,8 +29,10 @@ __all__ = [
     "IllConditionedWarning",
     "LeastSquaresResult",
     "RankDeficientError",
+    "chunked",
     "condition_number",
     "fit_least_squares",
     "lre",
     "polynomial_features",
+    "sources",
 ]

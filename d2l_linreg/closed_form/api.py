@@ -10,14 +10,23 @@ problem allows it. How it works is in ``refine.py``; the textbook solvers are in
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import os
 from typing import Any
 
 import torch
 
 from .. import _checks
-from .common import IllConditionedWarning, RankDeficientError, design, design_matvec
+from . import chunked
+from .common import (
+    IllConditionedWarning,
+    LeastSquaresResult,
+    RankDeficientError,
+    design,
+    design_matvec,
+    svd_condition,
+)
 from .dd import powers
+from .fast import fast_result
 from .plain import SOLVERS
 from .refine import cholesky_refine, qr_refine
 
@@ -33,32 +42,7 @@ __all__ = [
 ]
 
 METHODS = ("auto", "normal", "cholesky", "qr", "lstsq", "svd")
-_SMALL = 2**16  # n·p² up to this: QR + refinement takes a few ms, so always use it
-
-
-@dataclass(frozen=True)
-class LeastSquaresResult:
-    """What ``fit_least_squares`` returns.
-
-    Attributes:
-        w: (d,) weights. b: the intercept (0.0 when ``fit_intercept=False``).
-        method: the algorithm used; for ``method="auto"`` either ``"cholesky+refine"`` (fast
-            path) or ``"qr+refine"`` (QR with extended-precision iterative refinement).
-        condition_number: 2-norm condition number of the raw design ``[1, X]`` (``X`` without
-            intercept), before any centring or scaling.
-        residuals: (n,) ``r = y_hat - y``.
-    """
-
-    w: torch.Tensor
-    b: float
-    method: str
-    condition_number: float
-    residuals: torch.Tensor
-
-    @property
-    def params(self) -> torch.Tensor:
-        """(d + 1,) ``(b, w_1, ..., w_d)``: intercept first, the order NIST certifies."""
-        return torch.cat([self.w.new_tensor([self.b]), self.w])
+_SMALL = 2**16  # n·p² up to this (past the fast path): QR + refinement, a few ms at most
 
 
 def _check_inputs(
@@ -80,6 +64,14 @@ def _check_inputs(
     if X.shape[1] == 0:
         raise ValueError("X must have at least one column (got shape (n, 0)); pass some features")
     y = y.reshape(-1)  # (n, 1) -> (n,)
+    top = torch.finfo(dtype).max
+    for name, t in (("X", X), ("y", y)) if dtype == torch.float32 else ():
+        big = float(t.abs().max())
+        if big > top:
+            raise ValueError(
+                f"{name} holds values up to {big:.3g}, beyond the range of {dtype} (largest "
+                f"{top:.3g}): they would become infinite; use dtype=torch.float64 or rescale {name}"
+            )
     p = X.shape[1] + int(fit_intercept)
     if X.shape[0] < p:
         raise ValueError(
@@ -92,13 +84,14 @@ def _check_inputs(
 
 def fit_least_squares(
     X: Any,
-    y: Any,
+    y: Any = None,
     *,
     fit_intercept: bool = True,
     method: str = "auto",
     dtype: torch.dtype = torch.float64,
+    chunk_rows: int | None = None,
 ) -> LeastSquaresResult:
-    """Minimize ``½ |X w + b - y|²`` in closed form.
+    """Minimize ``½ |X w + b - y|²`` in closed form, in memory or streaming over chunks of rows.
 
     Methods: ``"normal"`` is the textbook ``(XᵀX)⁻¹ Xᵀy`` with an explicit inverse (teaching
     only: it squares the condition number); ``"cholesky"`` solves the same normal equations
@@ -106,15 +99,23 @@ def fit_least_squares(
     ``"lstsq"`` (alias ``"svd"``) is LAPACK's SVD solver with its default cut-off and returns
     the minimum-norm solution when columns are dependent; ``"auto"`` (the default) uses a
     Cholesky solve with one refinement step when an error bound proves it accurate, otherwise
-    QR of the centred, scaled design with iterative refinement in extended precision.
+    QR of the centred, scaled design with iterative refinement in extended precision. It scales
+    the columns by powers of two first, so values near overflow or underflow are fine.
     All arithmetic is in ``dtype``.
 
+    Data larger than memory: pass the rows in chunks as ``X`` (with ``y=None``): a path to a
+    ``.npy`` file holding the table ``[y, X]`` (the first column is the target, as for the
+    CLI), a list of ``(X_block, y_block)`` pairs, a re-iterable of them, or a function that
+    returns a fresh iterator of them (see ``closed_form.chunked``). Method ``"auto"`` only;
+    memory stays bounded by the chunk size and d², and ``residuals`` is ``None``.
+
     Args:
-        X: (n, d) or (n,) features; tensor, array or nested list of numbers.
-        y: (n,) or (n, 1) targets.
+        X: (n, d) or (n,) features; tensor, array or nested list of numbers; or chunks.
+        y: (n,) or (n, 1) targets (``None`` with chunks).
         fit_intercept: fit ``b`` too (a column of ones); else ``b = 0``.
         method: one of ``METHODS``.
         dtype: ``torch.float64`` (default) or ``torch.float32``.
+        chunk_rows: rows per chunk when reading a ``.npy`` file (default: from free memory).
 
     Returns:
         ``LeastSquaresResult`` with ``w`` (d,), ``b``, ``method``, ``condition_number`` (of the
@@ -122,7 +123,9 @@ def fit_least_squares(
 
     Raises:
         ValueError: unknown method or dtype, non-numeric or non-finite values, mismatched
-            lengths, fewer rows than parameters, or (``"cholesky"``) a Cholesky breakdown.
+            lengths, fewer rows than parameters, coefficients that overflow ``dtype``, or
+            (``"cholesky"``) a Cholesky breakdown, or (``"lstsq"``) a cut-off that would drop a
+            direction only because the columns' scales differ.
         RankDeficientError: exactly dependent columns (not for ``"lstsq"``); ``.columns``.
 
     Warns:
@@ -134,20 +137,58 @@ def fit_least_squares(
         >>> X = [[1, 1], [1, 2], [2, 2], [2, 3]]   # y = 1·x0 + 2·x1 + 3
         >>> res = fit_least_squares(X, [6, 8, 9, 11])
         >>> [round(v, 6) for v in res.w.tolist()], round(res.b, 6), res.method
-        ([1.0, 2.0], 3.0, 'qr+refine')
+        ([1.0, 2.0], 3.0, 'cholesky+refine')
     """
+    fast = fast_result(X, y, fit_intercept, method, dtype)
+    if fast is not None:
+        return fast
+    if y is None or (isinstance(X, str | os.PathLike) and os.fspath(X).endswith(".npy")):
+        if method != "auto":
+            raise ValueError(
+                f"method must be 'auto' for data in chunks (got {method!r}); drop method="
+            )
+        return chunked.fit_chunked(X, y, fit_intercept=fit_intercept, dtype=dtype, rows=chunk_rows)
     X, y = _check_inputs(X, y, fit_intercept, method, dtype)
+    fast = fast_result(
+        X, y, fit_intercept, method, dtype
+    )  # the same path whatever the input's form
+    if fast is not None:
+        return fast
     p = X.shape[1] + int(fit_intercept)
     used = "lstsq" if method == "svd" else method
     if used == "auto":
-        fast = cholesky_refine(X, y, fit_intercept) if X.shape[0] * p * p > _SMALL else None
-        used = "qr+refine" if fast is None else "cholesky+refine"
-        x, residuals, cond = fast if fast is not None else qr_refine(X, y, fit_intercept)
+        sx, sy = _pow2_scales(X), _pow2_scales(y.unsqueeze(1))[0]
+        if bool(((sx >= 2.0**-100) & (sx <= 2.0**100)).all()) and 2.0**-100 <= sy <= 2.0**100:
+            sx, sy = torch.ones_like(sx), torch.ones_like(sy)  # nothing near over/underflow
+            Xs, ys = X, y
+        else:
+            Xs, ys = X / sx, y / sy  # exact: powers of two; each column's max |x| in [1, 2)
+        fast_t = cholesky_refine(Xs, ys, fit_intercept) if X.shape[0] * p * p > _SMALL else None
+        used = "qr+refine" if fast_t is None else "cholesky+refine"
+        x, residuals, factor = fast_t if fast_t is not None else qr_refine(Xs, ys, fit_intercept)
+        s = torch.cat([sx.new_ones(1), sx]) if fit_intercept else sx
+        cond = svd_condition(factor * s.double())
+        x, residuals = _unscale(x * sy / s, "the coefficients"), residuals * sy
     else:
         x, cond = SOLVERS[used](X, y, fit_intercept)
         residuals = design_matvec(X, x, fit_intercept) - y
     w, b = (x[1:], float(x[0])) if fit_intercept else (x, 0.0)
     return LeastSquaresResult(w, b, used, cond, residuals)
+
+
+def _pow2_scales(X: torch.Tensor) -> torch.Tensor:
+    """Per column, the power of two at or above ``max |x|`` (1 for a column of zeros)."""
+    top = torch.maximum(X.amax(0), -X.amin(0))  # max |x| without an (n, d) temporary
+    return torch.where(top > 0, torch.exp2(torch.floor(torch.log2(top))), torch.ones_like(top))
+
+
+def _unscale(x: torch.Tensor, what: str) -> torch.Tensor:
+    if not bool(torch.isfinite(x).all()):
+        raise ValueError(
+            f"{what} overflow {x.dtype} (got {x.tolist()}): the target is too large for the scale "
+            f"of the features; rescale y or X (e.g. y / y.abs().max())"
+        )
+    return x
 
 
 def condition_number(X: Any, *, fit_intercept: bool = True, standardize: bool = False) -> float:

@@ -25,6 +25,31 @@ class IllConditionedWarning(UserWarning):
     """The system solved is so ill-conditioned that many digits of the answer may be wrong."""
 
 
+@dataclass(frozen=True)
+class LeastSquaresResult:
+    """What ``fit_least_squares`` returns.
+
+    Attributes:
+        w: (d,) weights. b: the intercept (0.0 when ``fit_intercept=False``).
+        method: the algorithm used; for ``method="auto"`` either ``"cholesky+refine"`` (fast
+            path) or ``"qr+refine"`` (QR with extended-precision iterative refinement).
+        condition_number: 2-norm condition number of the raw design ``[1, X]`` (``X`` without
+            intercept), before any centring or scaling.
+        residuals: (n,) ``r = y_hat - y``; ``None`` for data in chunks (it would take n memory).
+    """
+
+    w: torch.Tensor
+    b: float
+    method: str
+    condition_number: float
+    residuals: torch.Tensor | None
+
+    @property
+    def params(self) -> torch.Tensor:
+        """(d + 1,) ``(b, w_1, ..., w_d)``: intercept first, the order NIST certifies."""
+        return torch.cat([self.w.new_tensor([self.b]), self.w])
+
+
 def design(X: torch.Tensor, fit_intercept: bool) -> torch.Tensor:
     """The raw design ``A``: (n, d) -> (n, d + 1) with a leading column of ones, or ``X``."""
     if not fit_intercept:

@@ -100,3 +100,16 @@ def powers(x: torch.Tensor, degree: int) -> torch.Tensor:
         hi, lo = two_sum(p, e + lo * x)
         cols.append(hi + lo)
     return torch.stack(cols, 1)
+
+
+def residual_dd(
+    A: torch.Tensor, x: torch.Tensor, y: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``y - A @ x`` for a block of rows as an unevaluated pair ``hi + lo`` (not rounded once).
+
+    Keeping ``lo`` matters when the residual is large (NIST's Wampler5): rounding ``f`` to the
+    working precision before ``Aᵀ f`` would cost ``eps |A| |r|``, the very term refinement removes.
+    """
+    P, E = two_prod(A, -x.unsqueeze(0))  # (m, p)
+    hi, lo = pairwise_sum2(torch.cat([P, y.unsqueeze(1)], 1), dim=1)
+    return two_sum(hi, lo + E.sum(1))

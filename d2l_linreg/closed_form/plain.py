@@ -76,7 +76,33 @@ def _lstsq(X: torch.Tensor, y: torch.Tensor, fi: bool) -> tuple[torch.Tensor, fl
     sol = torch.linalg.lstsq(A, y.cpu().unsqueeze(1), driver="gelsd")
     sv = sol.singular_values
     cond = math.inf if sv[-1] == 0 else float(sv[0] / sv[-1])
+    if int(sol.rank) < A.shape[1]:
+        _refuse_a_unit_artifact(A, int(sol.rank))
     return sol.solution.squeeze(1).to(X.device), cond
+
+
+def _refuse_a_unit_artifact(A: torch.Tensor, rank: int) -> None:
+    """Refuse when the cut-off drops a direction only because of the columns' units.
+
+    LAPACK's cut-off is relative to the largest singular value, so a column of ones next to
+    features around 1e14 falls below it and the intercept silently disappears. If the design
+    with every column scaled to unit length is well-conditioned (cond <= eps^(-1/2)), nothing
+    is nearly dependent: say so instead of returning another model. (Filip, genuinely
+    ill-conditioned even when scaled, keeps the textbook behaviour.)
+    """
+    norms = torch.linalg.vector_norm(A, dim=0)
+    if not bool((norms > 0).all()):
+        return
+    sv = torch.linalg.svdvals(A / norms)
+    eps = torch.finfo(A.dtype).eps
+    if sv[-1] > 0 and float(sv[0] / sv[-1]) <= eps**-0.5:
+        spread = float(norms.max() / norms.min())
+        raise ValueError(
+            f"method='lstsq' would drop {A.shape[1] - rank} of {A.shape[1]} directions (such as "
+            f"the intercept) only because the columns' scales differ by {spread:.1e}: LAPACK's "
+            f"cut-off is relative to the largest singular value; use method='auto', which "
+            f"scales the columns, or rescale X"
+        )
 
 
 SOLVERS = {"normal": _normal, "cholesky": _cholesky, "qr": _qr, "lstsq": _lstsq}

@@ -27,7 +27,6 @@ from .common import (
     design_matvec,
     design_rmatvec,
     gram,
-    raw_condition,
     scaled_qr,
     svd_condition,
 )
@@ -55,8 +54,12 @@ def _dd_residuals(
 
 def qr_refine(
     X: torch.Tensor, y: torch.Tensor, fit_intercept: bool
-) -> tuple[torch.Tensor, torch.Tensor, float]:
-    """QR of the scaled design, then refinement. Returns x (p,), residual ``A x - y`` (n,), cond(A)."""
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """QR of the scaled design, then refinement.
+
+    Returns x (p,), the residual ``A x - y`` (n,) and a (p, p) factor ``T`` with ``AᵀA = TᵀT``
+    (so ``cond(A) = cond(T)``).
+    """
     sc = scaled_qr(X, fit_intercept)
     r, x = sc.solve_augmented(y, X.new_zeros(sc.R.shape[0]))
     eps = torch.finfo(X.dtype).eps
@@ -69,10 +72,10 @@ def qr_refine(
         if step <= eps or step > 0.5 * prev:  # converged, or stagnating at the data's limit
             break
         prev = step
-    cond = raw_condition(sc)
+    factor = sc.R.double() @ sc.M().double()  # AᵀA = factorᵀ factor
     if step > eps**0.5:
-        _warn_not_converged(step, cond)
-    return x, -r, cond
+        _warn_not_converged(step, svd_condition(factor))
+    return x, -r, factor
 
 
 def _warn_not_converged(step: float, cond: float) -> None:
@@ -88,7 +91,7 @@ def _warn_not_converged(step: float, cond: float) -> None:
 
 def cholesky_refine(
     X: torch.Tensor, y: torch.Tensor, fit_intercept: bool
-) -> tuple[torch.Tensor, torch.Tensor, float] | None:
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
     """Fast path: equilibrated Cholesky + one refinement step, or ``None`` if not provably accurate.
 
     Accepted when ``cond(A D⁻¹) ≤ eps^(-1/4)`` (so the Cholesky factor is accurate) and the
@@ -118,4 +121,4 @@ def cholesky_refine(
     left = kappa**2 * eps * float((D * dx).norm()) / xn
     if 10 * eps * (kappa + kappa**2 * tan_theta) + 10 * left > eps ** (2 / 3):
         return None
-    return x, residual, svd_condition(L.T.double() * D.double())
+    return x, residual, L.T.double() * D.double()
