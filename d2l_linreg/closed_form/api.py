@@ -197,8 +197,7 @@ def polynomial_features(x: Any, degree: int) -> torch.Tensor:
         >>> polynomial_features([1.0, 2.0, 3.0], 3).tolist()
         [[1.0, 1.0, 1.0], [2.0, 4.0, 8.0], [3.0, 9.0, 27.0]]
     """
-    if isinstance(degree, bool) or not isinstance(degree, int) or degree < 1:
-        raise ValueError(f"degree must be a positive integer (got {degree!r}); use e.g. degree=2")
+    _checks.work_size("degree", degree, 2, limit=1000, cost="x^1000 overflows float64 for |x| > 2")
     dtype = x.dtype if isinstance(x, torch.Tensor) and x.dtype == torch.float32 else torch.float64
     x = _checks.vector("x", _checks.real_tensor("x", x, dtype))
     return powers(x, degree)  # (n, K), each power correctly rounded (torch.pow may miss an ulp)
