@@ -499,7 +499,8 @@ def _finite(result: Any) -> bool:
 def _same(a: Any, b: Any) -> bool:
     la, lb = list(_leaves(a)), list(_leaves(b))
     return len(la) == len(lb) and all(
-        x.shape == y.shape and torch.allclose(x.double(), y.double(), rtol=1e-5, atol=1e-6)
+        x.shape == y.shape
+        and torch.allclose(x.double(), y.double(), rtol=1e-5, atol=1e-6, equal_nan=True)
         for x, y in zip(la, lb, strict=True)
     )
 

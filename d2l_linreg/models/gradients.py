@@ -9,6 +9,7 @@ the same :func:`d2l_linreg.train` loop can run a model whose gradients are the p
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -67,8 +68,10 @@ def minibatch_gradients(
     """
     X, y = _checks.design_and_target(X, y)
     _checks.model_inputs(X, w, b)
-    _checks.finite("w", w), _checks.finite("b", b)
     r = X @ w + b - y  # (B, d) @ (d, 1) -> (B, 1)
+    if not math.isfinite(float(r.sum())):  # X and y are finite: w or b is not, or r overflows
+        _checks.finite("w", w), _checks.finite("b", b)
+        _checks.fits("the residual X w + b - y", r, "w or b is far too large for this data")
     return X.T @ r / X.shape[0], r.mean(dim=0)  # (d, B) @ (B, 1) -> (d, 1); (1,)
 
 
