@@ -1,6 +1,6 @@
 """d2l_linreg: linear regression and the training loop, with every number tested.
 
-The chapter's API is here, one level deep (``__all__``, under 40 names):
+The chapter's API is here, one level deep (``__all__``, at most 40 names):
 
 >>> import d2l_linreg as d2l
 >>> X, y = d2l.synthetic_data([2.0, -3.4], 4.2, 1000, seed=0)
@@ -9,7 +9,7 @@ The chapter's API is here, one level deep (``__all__``, under 40 names):
 
 Everything else is one namespace further, named after its topic, as the site's table of
 contents is: ``d2l.data``, ``d2l.models``, ``d2l.training``, ``d2l.closed_form``,
-``d2l.baselines``, ``d2l.diagnostics``, ``d2l.noise``, ``d2l.bias``, ``d2l.likelihood``,
+``d2l.baselines``, ``d2l.diagnostics``, ``d2l.errors``, ``d2l.noise``, ``d2l.bias``, ``d2l.likelihood``,
 ``d2l.pitfalls``, ``d2l.worked_examples`` and ``d2l.plotting``. The deliberately wrong code
 of the pitfalls pages lives only under ``d2l.pitfalls``:
 
@@ -27,6 +27,7 @@ from d2l_linreg import bias as bias
 from d2l_linreg import closed_form as closed_form
 from d2l_linreg import data as data
 from d2l_linreg import diagnostics as diagnostics
+from d2l_linreg import errors as errors
 from d2l_linreg import likelihood as likelihood
 from d2l_linreg import models as models
 from d2l_linreg import noise as noise
@@ -44,6 +45,7 @@ from d2l_linreg.data import (
     train_val_split,
 )
 from d2l_linreg.diagnostics import diagnose
+from d2l_linreg.errors import InputError
 from d2l_linreg.likelihood import fit_gaussian_mle, gaussian_nll, sigma2_mle
 from d2l_linreg.models import (
     LinearRegressionManual,
@@ -93,6 +95,7 @@ __all__ = [
     "Callback",
     "History",
     "InMemoryLoader",
+    "InputError",
     "LinearRegressionManual",
     "LinearRegressionScratch",
     "ParameterPath",

@@ -14,6 +14,9 @@ import math
 
 import torch
 
+from d2l_linreg import _checks
+from d2l_linreg.errors import InputValueError
+
 _TINY = 1e-300
 _EPS = 1e-16
 
@@ -86,7 +89,7 @@ def f_quantile(p: float, df1: float, df2: float) -> float:
         (10.0443, 16.387)
     """
     if not 0.0 < p < 1.0:
-        raise ValueError(f"p must be in (0, 1) (got {p!r}); use e.g. p=0.99")
+        raise InputValueError(f"p must be in (0, 1) (got {p!r}); use e.g. p=0.99")
     tail = 1.0 - p
     lo, hi = 0.0, 1.0
     while f_sf(hi, df1, df2) > tail:
@@ -121,6 +124,10 @@ def chi2_quantile(p: float, df: float) -> float:
         >>> round(chi2_quantile(0.95, 1), 3), round(chi2_quantile(0.999, 2), 3)
         (3.841, 13.816)
     """
+    p = _checks.finite_float("p", p, 0.99)
+    if not 0 < p < 1:
+        raise InputValueError(f"p must be a probability in (0, 1) (got {p}); use e.g. p=0.99")
+    df = _checks.positive_float("df", df, 2.0, maximum=1e12)
     lo, hi = 0.0, 10.0 * df + 100.0
     for _ in range(100):
         mid = (lo + hi) / 2

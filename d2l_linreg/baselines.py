@@ -14,15 +14,25 @@ from typing import Any
 
 import torch
 
+from d2l_linreg import _checks
 from d2l_linreg.closed_form import fit_least_squares
 from d2l_linreg.data.datasets import load_diabetes
 from d2l_linreg.data.scaling import standardize_parts
 from d2l_linreg.data.splits import three_way_split, train_val_split
 from d2l_linreg.data.synthetic import synthetic_data
+from d2l_linreg.errors import InputTypeError, InputValueError
 from d2l_linreg.models.concise import linear_model, mlp
 from d2l_linreg.models.scratch import squared_loss
 from d2l_linreg.training.loop import History, evaluate, train
 from d2l_linreg.training.metrics import rmse
+
+__all__ = [
+    "BaselineComparison",
+    "RealDataReport",
+    "compare_with_mlp",
+    "diabetes_report",
+    "regression_problem",
+]
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 KINDS = ("linear", "quadratic", "sine")
@@ -53,8 +63,7 @@ def regression_problem(
         >>> torch.allclose(y_sq - y_lin, X[:, :1] ** 2)
         True
     """
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS} (got {kind!r}); use e.g. kind='quadratic'")
+    _checks.choice("kind", kind, KINDS)
     X, y = synthetic_data([2.0, -3.4], 4.2, num_examples, noise, seed=seed)
     x0 = X[:, :1]  # (n, 1)
     if kind == "quadratic":
@@ -101,6 +110,9 @@ def compare_with_mlp(
         >>> result.ratio > 5      # the MLP captures x0², the line cannot
         True
     """
+    X, y = (t.float() for t in _checks.design_and_target(X, y))  # the models are float32
+    _checks.positive_int("hidden", hidden, 64)
+    _checks.positive_float("lr", lr, 0.03, maximum=_checks.FLOAT32_MAX)
     (X_tr, y_tr), val = train_val_split(X, y, val_fraction, seed=seed)
     losses, histories = [], []
     for model in (linear_model(X_tr.shape[1], seed=seed), mlp(X_tr.shape[1], hidden, seed=seed)):
@@ -157,12 +169,19 @@ def diabetes_report(
         >>> report.rmse["closed_form"]["val"] < report.rmse["mean"]["val"]
         True
     """
-    unknown = set(models) - {"mean", "closed_form", "sgd", "mlp"}
+    if isinstance(models, str) or not isinstance(models, (tuple, list)) or not models:
+        raise InputTypeError(
+            f"models must be a non-empty tuple of names (got {models!r}); "
+            f"use e.g. models=('closed_form', 'mlp')"
+        )
+    unknown = [m for m in models if m not in ("mean", "closed_form", "sgd", "mlp")]
     if unknown:
-        raise ValueError(
+        raise InputValueError(
             f"models must be among 'mean', 'closed_form', 'sgd', 'mlp' (got "
             f"{sorted(unknown)}); use e.g. models=('closed_form', 'mlp')"
         )
+    _checks.positive_int("hidden", hidden, 32)
+    _checks.positive_float("lr", lr, 0.03, maximum=_checks.FLOAT32_MAX)
     X, y, _ = load_diabetes()
     raw = dict(
         zip(("train", "val", "test"), three_way_split(X, y, 0.2, 0.2, seed=seed), strict=True)

@@ -15,6 +15,14 @@ import torch
 from torch import nn
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputTypeError, InputValueError
+
+__all__ = [
+    "add_constant_feature",
+    "split_bias",
+    "weight_decay_groups",
+    "weight_decay_solution",
+]
 
 
 def add_constant_feature(X: Any) -> torch.Tensor:
@@ -25,9 +33,9 @@ def add_constant_feature(X: Any) -> torch.Tensor:
         tensor([[2., 1.],
                 [3., 1.]])
     """
-    X = _checks.as_tensor("X", X)
+    X = _checks.finite("X", _checks.as_tensor("X", X))
     if X.dim() != 2:
-        raise ValueError(
+        raise InputValueError(
             f"X must have shape (n, d) (got shape {tuple(X.shape)}); reshape it with X.reshape(n, -1)"
         )
     return torch.cat([X, torch.ones(X.shape[0], 1, dtype=X.dtype, device=X.device)], dim=1)
@@ -41,9 +49,10 @@ def split_bias(w_aug: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         (tensor([[ 2.0000],
                 [-3.4000]]), tensor([4.2000]))
     """
-    w_aug = w_aug.reshape(-1, 1)
+    w_aug = _checks.finite("w_aug", _checks.as_tensor("w_aug", w_aug))
+    w_aug = _checks.vector("w_aug", w_aug).reshape(-1, 1)
     if len(w_aug) < 2:
-        raise ValueError(
+        raise InputValueError(
             f"w_aug must hold at least one weight and the bias (got {len(w_aug)} entries); "
             f"pass the (d + 1, 1) weights of the constant-feature model"
         )
@@ -73,7 +82,14 @@ def weight_decay_groups(
         [0.1, 0.0]
     """
     weight_decay = _checks.non_negative_float("weight_decay", weight_decay, 0.01)
+    if isinstance(params, torch.Tensor) or not isinstance(params, (nn.Module, Iterable)):
+        raise InputTypeError(
+            f"params must be a module or a list of tensors (got {type(params).__name__}); "
+            f"pass e.g. model or model.params"
+        )
     tensors = list(params.parameters() if isinstance(params, nn.Module) else params)
+    for i, p in enumerate(tensors):
+        _checks.float_tensor(f"params[{i}]", p)
     decay = [p for p in tensors if p.dim() >= 2]
     no_decay = [p for p in tensors if p.dim() < 2]
     return [
@@ -106,9 +122,17 @@ def weight_decay_solution(
     """
     X, y = _checks.design_and_target(X, y)
     weight_decay = _checks.non_negative_float("weight_decay", weight_decay, 0.01)
+    if not isinstance(decay_bias, bool):
+        raise InputTypeError(f"decay_bias must be True or False (got {decay_bias!r})")
     A = add_constant_feature(X.double())  # (n, d + 1)
     D = torch.ones(A.shape[1], dtype=torch.float64)
     D[-1] = float(decay_bias)
     lhs = A.T @ A / len(A) + weight_decay * torch.diag(D)  # (d + 1, d + 1)
-    theta = torch.linalg.solve(lhs, A.T @ y.double() / len(A))  # (d + 1, 1)
+    theta, info = torch.linalg.solve_ex(lhs, A.T @ y.double() / len(A))  # (d + 1, 1)
+    if int(info) != 0 or not bool(torch.isfinite(theta).all()):
+        raise InputValueError(
+            f"weight_decay_solution has no unique solution for this X with weight_decay="
+            f"{weight_decay} (the columns of [X 1] are linearly dependent); use weight_decay > 0 "
+            f"with decay_bias=True, or drop the dependent columns"
+        )
     return split_bias(theta)

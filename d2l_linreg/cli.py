@@ -1,7 +1,10 @@
 """The command line: ``python -m d2l_linreg {train,solve,worked-examples}`` (also ``d2l-linreg``).
 
 Bad input never produces a traceback: the command prints one line ``error: ...`` that names the
-problem and the fix, and exits with status 2.
+problem and the fix (with the package's argument names translated to this command's flags), and
+exits with status 2. Only the package's :class:`~d2l_linreg.errors.InputError`, this module's
+:class:`UsageError` and file errors count as bad input: anything else is a bug in the package
+and ends in a traceback with exit status 1.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -23,6 +27,7 @@ from d2l_linreg.closed_form import (
     polynomial_features,
     sources,
 )
+from d2l_linreg.errors import InputError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -168,6 +173,10 @@ def _cmd_solve(args: argparse.Namespace) -> None:
         except RankDeficientError as exc:
             named = " and ".join(repr(names[i]) for i in exc.columns if i < len(names))
             raise UsageError(f"{args.file}: columns {named} are linearly dependent; {exc}") from exc
+        except InputError:
+            raise
+        except ValueError as exc:  # the data of the file; until closed_form raises InputValueError
+            raise UsageError(f"{args.file}: {exc}") from exc
     for warning in caught:  # one line each, like errors: "warning: ..."
         print(f"warning: {' '.join(str(warning.message).split())}", file=sys.stderr)
     w = result.w.tolist()
@@ -198,16 +207,47 @@ def _cmd_examples(args: argparse.Namespace) -> None:
     print(normal_equation_no_bias().report())
 
 
+# The package's argument names and the flags that set them (the package speaks Python).
+FLAGS = {
+    "w": "--w",
+    "b": "--b",
+    "num_examples": "--num-examples",
+    "batch_size": "--batch-size",
+    "num_epochs": "--epochs",
+    "noise": "--noise",
+    "seed": "--seed",
+    "lr": "--lr",
+    "degree": "--degree",
+    "target": "--target",
+    "method": "--method",
+}
+_ARG = re.compile(r"(?<![\w.-])(" + "|".join(FLAGS) + r")(=| must\b)")
+
+
+def translate(message: str) -> str:
+    """A package message in the command's terms: ``lr=0.03`` -> ``--lr 0.03``, ``lr must`` ->
+    ``--lr must``; on one line.
+
+    >>> translate("lr must be a positive number (got 0.0); use e.g. lr=0.03")
+    '--lr must be a positive number (got 0.0); use e.g. --lr 0.03'
+    """
+    message = " ".join(message.split())  # exactly one line
+    return _ARG.sub(lambda m: FLAGS[m[1]] + (" " if m[2] == "=" else m[2]), message)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status: 0, 2 for bad input, 3 for a diverged
-    training run, 130 after Ctrl-C."""
+    training run, 130 after Ctrl-C.
+
+    Bad input is :class:`UsageError`, the package's :class:`~d2l_linreg.errors.InputError` or a
+    file error (``OSError``); any other exception is a bug and propagates (a traceback, status 1).
+    """
     try:
         args = _build_parser().parse_args(argv)
         commands = {"train": cli_train.run, "solve": _cmd_solve, "worked-examples": _cmd_examples}
         status = commands[args.command](args)
-    except (UsageError, ValueError, TypeError, OSError) as exc:
-        message = " ".join(str(exc).split())  # exactly one line
-        print(f"error: {message}", file=sys.stderr)
+    except (UsageError, InputError, OSError) as exc:  # anything else is a bug: a traceback
+        print(f"error: {translate(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: stopped by Ctrl-C", file=sys.stderr)

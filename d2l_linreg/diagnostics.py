@@ -1,23 +1,17 @@
 """Residual diagnostics: numeric flags for curvature, fan-out and group shifts.
 
-Residuals are ``r = y_hat - y`` (statistics texts often write ``y - y_hat``; the flags do not care).
-Let ``z`` be the standardized feature (or the fitted values when no feature is given).
-:func:`diagnose` compares three statistics with ``1 - alpha`` quantiles of small-sample references:
-on an adequate model each flag is raised at most a fraction ``alpha`` of the time from n = 10 on.
+Residuals are ``r = y_hat - y``; ``z`` is the standardized feature (or the fitted values).
+:func:`diagnose` compares three statistics with ``1 - alpha`` quantiles of small-sample references,
+so on an adequate model each flag is raised at most a fraction ``alpha`` of the time from n = 10 on.
 
-* **curvature** — fit ``r ≈ c0 + c1 z + c2 z²`` by least squares; the statistic is the Wald
-  statistic ``W = (c2 / se(c2))²`` with a heteroscedasticity-robust (White, HC0) standard error,
-  so a fan does not pass for a curve. Reference: ``se²`` is a weighted sum of squared residuals,
-  ``Σ d_i e_i²``; under the null its mean and variance are known from the design (the residuals
-  are ``e = M ε``), so Satterthwaite's approximation gives ``W · tr(DM) / Σ d_i ~ F(1, ν)`` with
-  ``ν = tr(DM)² / tr((DM)²)``; for large n the threshold tends to the chi-square(1) quantile.
-* **heteroscedasticity** — take the residuals ``e`` of that quadratic fit (any curve removed), and
-  regress ``e²`` on ``[1, z, z²]``; the statistic is ``n R²`` (Koenker's studentized
-  Breusch–Pagan test). Threshold: the ``1 - alpha`` quantile of chi-square(2), which is
-  conservative at small n (its false-flag rate stays below ``alpha``; its F form does not).
-* **group shift** — the one-way ANOVA ``F`` of ``r`` by group (between-group mean square over
-  within-group mean square). Threshold: the ``1 - alpha`` quantile of ``F(k - 1, n - k)``.
-  Exactly zero residuals give ``F = 0`` (no flag), not ``0 / 0``.
+* **curvature** — fit ``r ≈ c0 + c1 z + c2 z²``; the Wald statistic ``W = (c2 / se(c2))²`` with a
+  robust (White, HC0) standard error, so a fan does not pass for a curve. Satterthwaite's
+  approximation (``se²`` is a weighted sum of squared residuals ``e = M ε``) gives
+  ``W · tr(DM) / Σ d_i ~ F(1, ν)``, ``ν = tr(DM)² / tr((DM)²)``; it tends to chi-square(1).
+* **heteroscedasticity** — regress the squared residuals of that quadratic fit on ``[1, z, z²]``:
+  ``n R²`` (Koenker's studentized Breusch–Pagan) against chi-square(2), conservative at small n.
+* **group shift** — the one-way ANOVA ``F`` of ``r`` by group against ``F(k - 1, n - k)``;
+  exactly zero residuals give ``F = 0`` (no flag), not ``0 / 0``.
 """
 
 from __future__ import annotations
@@ -30,6 +24,7 @@ import torch
 
 from d2l_linreg import _checks, _stats
 from d2l_linreg._stats import chi2_quantile
+from d2l_linreg.errors import InputValueError
 
 CASES = ("adequate", "curved", "fanning", "shifted")
 
@@ -208,14 +203,16 @@ def diagnose(
     y_hat = _checks.float_vector("y_hat", y_hat)
     r = y_hat - _checks.float_vector("y", y, len(y_hat))
     if len(r) < 10:
-        raise ValueError(f"diagnose needs at least 10 examples (got {len(r)}); pass more data")
+        raise InputValueError(f"diagnose needs at least 10 examples (got {len(r)}); pass more data")
     if not (isinstance(alpha, float) and 0 < alpha < 1):
-        raise ValueError(f"alpha must be a float in (0, 1) (got {alpha!r}); use e.g. alpha=0.001")
+        raise InputValueError(
+            f"alpha must be a float in (0, 1) (got {alpha!r}); use e.g. alpha=0.001"
+        )
     against = "fitted values" if feature is None else "feature"
     z = y_hat if feature is None else _checks.float_vector("feature", feature, len(r))
     if float(z.std()) <= 1e-12 * max(1.0, float(z.abs().max())):
         name = "y_hat" if feature is None else "feature"
-        raise ValueError(
+        raise InputValueError(
             f"{name} is constant, so residuals cannot be tested against it; pass feature=X[:, j]"
         )
     Z = _design(z)  # (n, 3)
@@ -244,7 +241,7 @@ def residual_case(
         (torch.Size([6, 1]), torch.Size([6, 1]), torch.int64)
     """
     if kind not in CASES:
-        raise ValueError(f"kind must be one of {CASES} (got {kind!r}); use e.g. kind='curved'")
+        raise InputValueError(f"kind must be one of {CASES} (got {kind!r}); use e.g. kind='curved'")
     _checks.positive_int("num_examples", num_examples, 400)
     gen = _checks.seed_generator(seed)
     x = 4 * torch.rand(num_examples, 1, generator=gen)  # (n, 1)
@@ -277,8 +274,12 @@ def false_alarm_rates(
     """
     n = _checks.positive_int("num_examples", num_examples, 12)
     if n < 10:
-        raise ValueError(f"num_examples must be at least 10 (got {n}); use e.g. num_examples=12")
+        raise InputValueError(f"num_examples must be at least 10 (got {n}); use num_examples=12")
     b = _checks.positive_int("num_problems", num_problems, 2000)
+    if not (isinstance(alpha, float) and 0 < alpha < 1):
+        raise InputValueError(f"alpha must be a float in (0, 1) (got {alpha!r}); use alpha=0.01")
+    if n * b > 10**7:  # a few (b, n, 3) float64 tensors: a few hundred MB at most
+        raise InputValueError(f"num_examples * num_problems must be <= 1e7 (got {n} * {b})")
     gen = _checks.seed_generator(seed)
     x = 4 * torch.rand(b, n, generator=gen, dtype=torch.float64)
     y = 1 + 2 * x + torch.randn(b, n, generator=gen, dtype=torch.float64)

@@ -17,6 +17,14 @@ from typing import Any
 import torch
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputValueError
+
+__all__ = [
+    "GaussianFit",
+    "fit_gaussian_mle",
+    "gaussian_nll",
+    "sigma2_mle",
+]
 
 
 def gaussian_nll(y_hat: torch.Tensor, y: torch.Tensor, log_sigma: torch.Tensor) -> torch.Tensor:
@@ -25,7 +33,8 @@ def gaussian_nll(y_hat: torch.Tensor, y: torch.Tensor, log_sigma: torch.Tensor) 
     ``log σ`` (not ``σ``) is the parameter so that gradient descent cannot make ``σ`` negative.
 
     Args:
-        y_hat: predictions (n, 1). y: targets (n, 1) or (n,). log_sigma: scalar or (1,) tensor.
+        y_hat: predictions (n, 1). y: targets (n, 1) or (n,). log_sigma: a scalar or (1,)
+            tensor, or one value per example (the shape of ``y_hat``).
 
     Returns:
         Shape (n, 1), like :func:`d2l_linreg.squared_loss`; average it for the mean NLL.
@@ -35,12 +44,14 @@ def gaussian_nll(y_hat: torch.Tensor, y: torch.Tensor, log_sigma: torch.Tensor) 
         >>> [round(v, 4) for v in nll.flatten().tolist()]     # ½ log 2π = 0.9189; + 2²/2
         [0.9189, 2.9189]
     """
-    if y.numel() != y_hat.numel():
-        raise ValueError(
-            f"y must have one target per prediction (got {y.numel()} targets for "
-            f"{y_hat.numel()} predictions); pass y of shape {tuple(y_hat.shape)}"
+    r = y_hat - _checks.loss_inputs(y_hat, y)  # shapes and dtypes only
+    one = _checks.float_tensor("log_sigma", log_sigma).numel() == 1 and log_sigma.dim() <= 1
+    if not (one or log_sigma.shape == y_hat.shape):
+        raise InputValueError(
+            f"log_sigma must be one value, shape (1,), or one per example, shape "
+            f"{tuple(y_hat.shape)} like y_hat (got {tuple(log_sigma.shape)}), else it broadcasts "
+            f"to a matrix; pass e.g. torch.zeros(1)"
         )
-    r = y_hat - y.reshape(y_hat.shape)
     return 0.5 * math.log(2 * math.pi) + log_sigma + r**2 / (2 * torch.exp(2 * log_sigma))
 
 
@@ -51,13 +62,8 @@ def sigma2_mle(y_hat: Any, y: Any) -> float:
         >>> sigma2_mle(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([0.0, 2.0, 5.0]))   # (1 + 0 + 4) / 3
         1.6666666666666667
     """
-    y_hat = _checks.finite("y_hat", _checks.as_tensor("y_hat", y_hat)).double().reshape(-1)
-    y = _checks.finite("y", _checks.as_tensor("y", y)).double().reshape(-1)
-    if len(y) != len(y_hat) or len(y) == 0:
-        raise ValueError(
-            f"y_hat and y must have the same, non-zero length (got {len(y_hat)} and {len(y)}); "
-            f"pass one prediction per target"
-        )
+    y_hat = _checks.float_vector("y_hat", y_hat)
+    y = _checks.float_vector("y", y, len(y_hat))  # (n,) float64 each, finite, same length
     return float(((y_hat - y) ** 2).mean())
 
 
@@ -105,7 +111,7 @@ def fit_gaussian_mle(
     """
     X, y = _checks.design_and_target(X, y)
     lr = _checks.positive_float("lr", lr, 0.1)
-    _checks.positive_int("num_steps", num_steps, 500)
+    _checks.work_size("num_steps", num_steps, 500, limit=10**7, cost="hours of float64 steps")
     tol = _checks.positive_float("tol", tol, 1e-6)
     X, y = X.double(), y.double()
     w = torch.zeros(X.shape[1], 1, dtype=torch.float64, requires_grad=True)
@@ -122,12 +128,12 @@ def fit_gaussian_mle(
             for p, g in zip(params, grads, strict=True):
                 p -= lr * g
     if not bool(torch.isfinite(nll)):
-        raise ValueError(
+        raise InputValueError(
             f"gradient descent diverged with lr={lr}; use a smaller lr, e.g. lr={lr / 10}"
         )
     largest = max(float(g.abs().max()) for g in grads)
     if largest > tol:
-        raise ValueError(
+        raise InputValueError(
             f"gradient descent did not converge in {num_steps} steps with lr={lr} (largest "
             f"gradient {largest:.1e} > tol={tol}); the NLL's curvature grows as 1/σ², so a small "
             f"noise level needs a smaller lr and more steps, or fit the squared loss and take "

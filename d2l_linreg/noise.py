@@ -22,7 +22,13 @@ from typing import Any
 import torch
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputTypeError, InputValueError
 from d2l_linreg.models.gradients import minibatch_gradients
+
+__all__ = [
+    "GradientNoise",
+    "gradient_noise",
+]
 
 
 @dataclass(frozen=True)
@@ -68,15 +74,20 @@ def _batch_indices(n: int, B: int, num_draws: int, gen: torch.Generator | None) 
 
 
 def _check_sizes(batch_sizes: Sequence[int], n: int) -> list[int]:
+    if isinstance(batch_sizes, (str, bytes)) or not isinstance(batch_sizes, Sequence):
+        raise InputTypeError(
+            f"batch_sizes must be a list of integers (got {type(batch_sizes).__name__}); "
+            f"use e.g. batch_sizes=[1, 4, 16, 64]"
+        )
     sizes = list(batch_sizes)
     for B in sizes:
         _checks.positive_int("batch_sizes entries", B, 32)
         if B > n:
-            raise ValueError(
+            raise InputValueError(
                 f"batch_sizes entries must be at most n = {n} (got {B}); drop the larger sizes"
             )
     if not sizes:
-        raise ValueError(
+        raise InputValueError(
             "batch_sizes must not be empty (got []); use e.g. batch_sizes=[1, 4, 16, 64]"
         )
     return sizes
@@ -126,17 +137,24 @@ def gradient_noise(
     """
     X, y = _checks.design_and_target(X, y)
     n, d = X.shape
-    w = torch.zeros(d, 1, dtype=X.dtype) if w is None else w.detach().to(X.dtype).reshape(d, 1)
-    b = torch.zeros(1, dtype=X.dtype) if b is None else b.detach().to(X.dtype).reshape(1)
+    w = torch.zeros(d, 1, dtype=X.dtype) if w is None else _checks.as_tensor("w", w, X.dtype)
+    b = torch.zeros(1, dtype=X.dtype) if b is None else _checks.as_tensor("b", b, X.dtype)
+    w, b = w.detach(), b.detach()
+    _checks.model_inputs(X, w, b)
+    _checks.finite("w", w), _checks.finite("b", b)
     sizes = _check_sizes(batch_sizes, n)
-    if _checks.positive_int("num_draws", num_draws, 200) < 2:
-        raise ValueError(f"num_draws must be at least 2 (got {num_draws}); use e.g. num_draws=200")
+    limit = min(10**6, 2**28 // max(sizes))  # the (num_draws, B) index table: under 2 GiB
+    _checks.work_size("num_draws", num_draws, 200, limit=limit, cost="one timed step per draw")
+    if num_draws < 2:
+        raise InputValueError(
+            f"num_draws must be at least 2 (got {num_draws}); use e.g. num_draws=200"
+        )
     r = (X @ w + b - y).double()  # (n, d) @ (d, 1) -> (n, 1)
     G = torch.cat([X.double() * r, r], dim=1)  # per-example gradients (x_i r_i, r_i), (n, d + 1)
     g = _flat(*minibatch_gradients(X, y, w, b))  # (d + 1,)
     g_norm = float(g.norm())
     if g_norm == 0.0:
-        raise ValueError(
+        raise InputValueError(
             "the full gradient is zero at (w, b); measure noise away from the minimizer"
         )
     trace_sigma = float(((G - G.mean(dim=0)) ** 2).sum(dim=1).mean())  # tr Σ (population)

@@ -17,6 +17,15 @@ import torch
 from matplotlib.figure import Figure
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputValueError
+
+__all__ = [
+    "PageFigure",
+    "plot_gradient_noise",
+    "plot_loss_contours",
+    "plot_loss_curves",
+    "plot_residuals",
+]
 
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 
@@ -59,11 +68,13 @@ def plot_loss_curves(history: Any, *, title: str | None = None) -> Figure:
         >>> [ax.get_xlabel() for ax in fig.axes]
         ['step', 'epoch']
     """
+    _checks.text("title", title)
+    _checks.record("history", history, ("step_loss", "train_loss"), "History", "pass train's")
     step_loss = list(getattr(history, "step_loss", []) or [])
     train_loss = list(getattr(history, "train_loss", []) or [])
     val_loss = list(getattr(history, "val_loss", []) or [])
     if not (step_loss or train_loss):
-        raise ValueError(
+        raise InputValueError(
             "history must have a non-empty step_loss or train_loss (got neither); "
             "pass the History returned by train(...)"
         )
@@ -149,7 +160,7 @@ def _data_loss(
 ) -> tuple[Callable[[torch.Tensor, torch.Tensor], torch.Tensor], torch.Tensor]:
     X, y = _checks.design_and_target(X, y)
     if X.shape[1] != 2:
-        raise ValueError(
+        raise InputValueError(
             f"X must have exactly 2 columns for a contour over (w1, w2) (got {X.shape[1]}); "
             f"pass two features, or a callable loss(W1, W2)"
         )
@@ -197,23 +208,28 @@ def plot_loss_contours(
         >>> fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()
         ('$w_1$', '$w_2$')
     """
+    _checks.text("title", title)
+    _checks.work_size("num", num, 120, limit=2000, cost="a num x num grid of losses")
+    _checks.work_size("levels", levels, 20, limit=200, cost="contour lines")
     path_t = (
         None if path is None else _checks.finite("path", _checks.as_tensor("path", path)).double()
     )
     if path_t is not None and (path_t.dim() != 2 or path_t.shape[1] != 2 or len(path_t) == 0):
-        raise ValueError(
+        raise InputValueError(
             f"path must have shape (k, 2) (got {tuple(path_t.shape)}); stack the iterates (w1, w2)"
         )
     if callable(loss):
         fn, anchor = loss, path_t
     else:
         if y is None:
-            raise ValueError("y is required when loss is the data X; pass plot_loss_contours(X, y)")
+            raise InputValueError(
+                "y is required when loss is the data X; pass plot_loss_contours(X, y)"
+            )
         fn, w_star = _data_loss(loss, y)
         anchor = w_star if path_t is None else torch.cat([path_t, w_star])
     if bounds is None:
         if anchor is None:
-            raise ValueError(
+            raise InputValueError(
                 "bounds are required for a callable loss without a path; pass bounds=(-1, 1, -1, 1)"
             )
         bounds = _grid_bounds(anchor)
@@ -260,6 +276,8 @@ def plot_gradient_noise(table: Any) -> Figure:
         >>> [ax.get_ylabel() for ax in fig.axes]
         ['relative error ‖g_B − g‖ / ‖g‖', 'cosine(g_B, g)', 'seconds per update']
     """
+    fields = ("batch_sizes", "rel_error", "predicted_rel_error", "cosine", "seconds_per_update")
+    _checks.record("table", table, fields, "GradientNoise", "pass gradient_noise(...)'s result")
     B = list(table.batch_sizes)
     fig, axes = _figure(3, width=4.0)
     ax = axes[0]

@@ -21,8 +21,10 @@ from typing import Any
 
 import torch
 
+from d2l_linreg import _checks
 from d2l_linreg._checks import finite_float, number_column, positive_float
 from d2l_linreg.closed_form import fit_least_squares
+from d2l_linreg.errors import InputValueError
 from d2l_linreg.models.gradients import minibatch_gradients
 from d2l_linreg.models.scratch import linreg, squared_loss
 
@@ -54,7 +56,7 @@ def _term(value: float) -> str:
 def _pair(x: Any, y: Any, x_example: str, y_example: str) -> tuple[torch.Tensor, torch.Tensor]:
     X, Y = number_column("x", x, x_example), number_column("y", y, y_example)
     if X.shape[0] != Y.shape[0]:
-        raise ValueError(
+        raise InputValueError(
             f"x and y must have the same length (got {X.shape[0]} and {Y.shape[0]}); "
             f"give one target y per input x"
         )
@@ -183,6 +185,8 @@ def sgd_update(
     y_hat = linreg(X, w_t, b_t)  # (n, 1) @ (1, 1) + (1,) -> (n, 1)
     grad_w, grad_b = minibatch_gradients(X, Y, w_t, b_t)  # (1, 1), (1,)
     w_new, b_new = w_t - lr * grad_w, b_t - lr * grad_b
+    for t in (w_new, b_new, squared_loss(y_hat, Y), squared_loss(linreg(X, w_new, b_new), Y)):
+        _checks.fits("the step", t, "x, y, w, b or lr is too large; rescale the problem")
     return SGDUpdateResult(
         x=_tuple(X),
         y=_tuple(Y),
@@ -231,12 +235,12 @@ def normal_equation_no_bias(
     X, Y = _pair(x, y, "(1.0, 2.0)", "(2.0, 3.0)")  # (n, 1) each
     XtX = X.T @ X  # (1, n) @ (n, 1) -> (1, 1)
     if not math.isfinite(float(XtX)):
-        raise ValueError(
+        raise InputValueError(
             f"x is too large: X^T X = sum(x^2) overflows float64 (got max |x| = "
             f"{float(X.abs().max()):.3g}); rescale x, e.g. divide it by its largest value"
         )
     if float(XtX) == 0.0:
-        raise ValueError(
+        raise InputValueError(
             f"x must contain a nonzero value: with x = {_vec(_tuple(X))} the matrix X^T X = "
             f"sum(x^2) is 0 and has no inverse; give at least one example with x != 0"
         )

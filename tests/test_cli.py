@@ -345,3 +345,51 @@ def test_solve_streams_a_csv_in_chunks_to_the_in_memory_answer(capsys, tmp_path)
     assert "tsqr" in streamed["method"]
     for a, b in zip(streamed["w"] + [streamed["b"]], whole["w"] + [whole["b"]], strict=True):
         assert abs(a - b) <= 1e-12 * max(1.0, abs(b))  # two exact solvers, one problem
+
+
+def test_a_bug_inside_the_package_is_a_traceback_with_status_1():
+    """A TypeError raised inside a helper (as a bug would) is not bad input: no `error:` line."""
+    planted = (
+        "import sys\n"
+        "import d2l_linreg.models.concise as concise\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise TypeError(\"unsupported operand type(s) for *: 'float' and 'NoneType'\")\n"
+        "concise.linear_model = broken\n"
+        "from d2l_linreg.cli import main\n"
+        "sys.exit(main(['train', '--epochs', '1']))\n"
+    )
+    bug = subprocess.run(
+        [sys.executable, "-c", planted], capture_output=True, text=True, check=False
+    )
+    assert bug.returncode == 1 and bug.stdout == ""
+    assert bug.stderr.startswith("Traceback (most recent call last):")
+    assert bug.stderr.rstrip().splitlines()[-1].startswith("TypeError: unsupported operand")
+    assert "error:" not in bug.stderr
+
+
+def test_a_planted_bug_propagates_out_of_main(capsys, monkeypatch):
+    import d2l_linreg.models.concise as concise
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug, not bad input")
+
+    monkeypatch.setattr(concise, "linear_model", broken)
+    with pytest.raises(ValueError, match="a bug, not bad input"):
+        main(["train", "--epochs", "1"])
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["train", "--seed", str(2**64)], "--seed must be an integer in [-2**63, 2**64)"),
+        (["train", "--b", "nan"], "--b must be a finite number (got nan); use e.g. --b 4.2"),
+        (["train", "--w", "inf"], "w must contain only finite numbers"),
+        (["train", "--w", "1e30"], "squared loss overflows float32"),
+    ],
+)
+def test_package_errors_reach_the_user_in_flags(capsys, argv, match):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert match in err

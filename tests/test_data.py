@@ -124,7 +124,7 @@ def test_standardizer_uses_training_statistics_only():
     )
     with pytest.raises(ValueError, match="must have 2 columns"):
         s.transform(torch.zeros(1, 3))
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(ValueError, match="not fitted"):
         d2l.Standardizer().transform(X_test)
 
 

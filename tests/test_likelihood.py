@@ -101,7 +101,7 @@ def test_too_large_a_step_is_reported() -> None:
         (
             lambda: sigma2_mle(torch.zeros(3), torch.zeros(2)),
             ValueError,
-            r"y_hat and y must have the same, non-zero length \(got 3 and 2\)",
+            r"y must have one entry per prediction \(got 2, expected 3\)",
         ),
         (
             lambda: sigma2_mle(torch.tensor([math.nan]), torch.zeros(1)),

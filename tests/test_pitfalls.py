@@ -128,7 +128,7 @@ def test_effective_lr():
     assert pitfalls.effective_lr(0.1, 32, "sum") == pytest.approx(3.2)
     assert pitfalls.effective_lr(0.1, 32, "mean_twice") == pytest.approx(0.1 / 32)
     with pytest.raises(
-        ValueError, match=r"reduction must be 'mean', 'sum' or 'mean_twice' \(got 'max'\)"
+        ValueError, match=r"reduction must be one of \('mean', 'sum', 'mean_twice'\) \(got 'max'\)"
     ):
         pitfalls.effective_lr(0.1, 32, "max")
     with pytest.raises(ValueError, match=r"batch_size must be a positive integer \(got 0\)"):

@@ -15,6 +15,8 @@ from typing import Any
 
 import torch
 
+from d2l_linreg.errors import InputTypeError, InputValueError
+
 from .. import _checks
 from . import chunked
 from .common import (
@@ -49,32 +51,34 @@ def _check_inputs(
     X: Any, y: Any, fit_intercept: Any, method: Any, dtype: Any
 ) -> tuple[torch.Tensor, torch.Tensor]:
     if method not in METHODS:
-        raise ValueError(
+        raise InputValueError(
             f"method must be one of {METHODS} (got {method!r}); use e.g. method='auto'"
         )
     if dtype not in (torch.float32, torch.float64):
-        raise ValueError(
+        raise InputValueError(
             f"dtype must be torch.float32 or torch.float64 (got {dtype!r}); "
             f"use e.g. dtype=torch.float64"
         )
     if not isinstance(fit_intercept, bool):
-        raise TypeError(f"fit_intercept must be True or False (got {fit_intercept!r})")
+        raise InputTypeError(f"fit_intercept must be True or False (got {fit_intercept!r})")
     X, y = _checks.real_tensor("X", X, torch.float64), _checks.real_tensor("y", y, torch.float64)
     X, y = _checks.design_and_target(X, y)  # X (n, d), y (n, 1); equal lengths, finite
     if X.shape[1] == 0:
-        raise ValueError("X must have at least one column (got shape (n, 0)); pass some features")
+        raise InputValueError(
+            "X must have at least one column (got shape (n, 0)); pass some features"
+        )
     y = y.reshape(-1)  # (n, 1) -> (n,)
     top = torch.finfo(dtype).max
     for name, t in (("X", X), ("y", y)) if dtype == torch.float32 else ():
         big = float(t.abs().max())
         if big > top:
-            raise ValueError(
+            raise InputValueError(
                 f"{name} holds values up to {big:.3g}, beyond the range of {dtype} (largest "
                 f"{top:.3g}): they would become infinite; use dtype=torch.float64 or rescale {name}"
             )
     p = X.shape[1] + int(fit_intercept)
     if X.shape[0] < p:
-        raise ValueError(
+        raise InputValueError(
             f"X must have at least as many rows as parameters (got {X.shape[0]} rows for {p} "
             f"parameters: {X.shape[1]} weights{' + intercept' if fit_intercept else ''}); "
             f"add examples or drop features"
@@ -144,7 +148,7 @@ def fit_least_squares(
         return fast
     if y is None or (isinstance(X, str | os.PathLike) and os.fspath(X).endswith(".npy")):
         if method != "auto":
-            raise ValueError(
+            raise InputValueError(
                 f"method must be 'auto' for data in chunks (got {method!r}); drop method="
             )
         return chunked.fit_chunked(X, y, fit_intercept=fit_intercept, dtype=dtype, rows=chunk_rows)
@@ -184,7 +188,7 @@ def _pow2_scales(X: torch.Tensor) -> torch.Tensor:
 
 def _unscale(x: torch.Tensor, what: str) -> torch.Tensor:
     if not bool(torch.isfinite(x).all()):
-        raise ValueError(
+        raise InputValueError(
             f"{what} overflow {x.dtype} (got {x.tolist()}): the target is too large for the scale "
             f"of the features; rescale y or X (e.g. y / y.abs().max())"
         )
@@ -209,8 +213,15 @@ def condition_number(X: Any, *, fit_intercept: bool = True, standardize: bool = 
         >>> round(condition_number([[1.0], [2.0], [3.0]], standardize=True), 3)
         1.0
     """
+    fit_intercept = _checks.flag("fit_intercept", fit_intercept)
+    standardize = _checks.flag("standardize", standardize)
     X = _checks.real_tensor("X", X, torch.float64)
     X = X.reshape(-1, 1) if X.dim() == 1 else X
+    if X.dim() != 2 or X.numel() == 0:
+        raise InputValueError(
+            f"X must be an (n, d) table with at least one row and column (got shape "
+            f"{tuple(X.shape)}); pass e.g. X of shape (100, 2)"
+        )
     _checks.finite("X", X)
     if standardize:
         X = X - X.mean(0) if fit_intercept else X
@@ -238,10 +249,13 @@ def polynomial_features(x: Any, degree: int) -> torch.Tensor:
         >>> polynomial_features([1.0, 2.0, 3.0], 3).tolist()
         [[1.0, 1.0, 1.0], [2.0, 4.0, 8.0], [3.0, 9.0, 27.0]]
     """
-    if isinstance(degree, bool) or not isinstance(degree, int) or degree < 1:
-        raise ValueError(f"degree must be a positive integer (got {degree!r}); use e.g. degree=2")
+    _checks.work_size("degree", degree, 2, limit=1000, cost="x^1000 overflows float64 for |x| > 2")
     dtype = x.dtype if isinstance(x, torch.Tensor) and x.dtype == torch.float32 else torch.float64
-    x = _checks.vector("x", _checks.real_tensor("x", x, dtype))
+    x = _checks.finite("x", _checks.vector("x", _checks.real_tensor("x", x, dtype)))
+    if x.numel() == 0:
+        raise InputValueError(
+            "x must hold at least one value (got none); pass e.g. x of shape (n,)"
+        )
     return powers(x, degree)  # (n, K), each power correctly rounded (torch.pow may miss an ulp)
 
 
@@ -262,10 +276,12 @@ def lre(estimate: Any, certified: Any, digits: int = 15) -> float:
         >>> lre([1.0001, 2.0], [1.0, 2.0])
         4.0
     """
-    e = _checks.real_tensor("estimate", estimate, torch.float64).reshape(-1)
-    c = _checks.real_tensor("certified", certified, torch.float64).reshape(-1)
+    digits = _checks.positive_int("digits", digits, 15, maximum=17)  # float64 holds ~16 digits
+    e = _checks.real_tensor("estimate", estimate, torch.float64).reshape(-1)  # NaN: 0 digits
+    c = _checks.finite("certified", _checks.real_tensor("certified", certified, torch.float64))
+    c = c.reshape(-1)
     if e.shape != c.shape:
-        raise ValueError(
+        raise InputValueError(
             f"estimate and certified must have the same length (got {e.numel()} and {c.numel()}); "
             f"put the intercept first in both, e.g. result.params"
         )

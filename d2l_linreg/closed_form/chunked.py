@@ -28,6 +28,8 @@ from typing import Any
 
 import torch
 
+from d2l_linreg.errors import InputTypeError, InputValueError
+
 from .common import (
     IllConditionedWarning,
     LeastSquaresResult,
@@ -97,7 +99,7 @@ def reduce_r(
         R = _qr_r(stack) if stack.shape[0] >= stack.shape[1] else stack
         n += X.shape[0]
     if R is None or s is None or lo is None or hi is None:
-        raise ValueError("the chunks hold no rows; pass at least one (X, y) block with rows")
+        raise InputValueError("the chunks hold no rows; pass at least one (X, y) block with rows")
     if R.shape[0] < R.shape[1]:  # fewer rows than columns so far: pad, then triangularize
         R = _qr_r(_padded(R))
     return Reduction(R, n, s, lo, hi)
@@ -174,22 +176,22 @@ def fit_chunked(
             own rows and all ranks return the fit of all rows.
     """
     if y is not None:
-        raise ValueError(
+        raise InputValueError(
             "y must be None when X holds chunks (got y as well); put the targets in the "
             "chunks, e.g. [(X1, y1), (X2, y2)], or the first column of the .npy file"
         )
     if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 1):
-        raise ValueError(f"chunk_rows must be a positive integer (got {rows!r}); e.g. 100000")
+        raise InputValueError(f"chunk_rows must be a positive integer (got {rows!r}); e.g. 100000")
     if dtype not in (torch.float32, torch.float64):
-        raise ValueError(f"dtype must be torch.float32 or torch.float64 (got {dtype!r})")
+        raise InputValueError(f"dtype must be torch.float32 or torch.float64 (got {dtype!r})")
     if not isinstance(fit_intercept, bool):
-        raise TypeError(f"fit_intercept must be True or False (got {fit_intercept!r})")
+        raise InputTypeError(f"fit_intercept must be True or False (got {fit_intercept!r})")
     factory, reiterable = as_factory(source, rows)
     ranks = _Ranks(across_ranks)
     it = blocks(factory(), dtype)
     first = next(it, None)
     if first is None:
-        raise ValueError("the chunks hold no rows; pass at least one (X, y) block with rows")
+        raise InputValueError("the chunks hold no rows; pass at least one (X, y) block with rows")
     X0, y0 = first
     d = X0.shape[1]
     shift = torch.cat([X0.mean(0), y0.mean().reshape(1)]) if fit_intercept else X0.new_zeros(d + 1)
@@ -203,7 +205,7 @@ def fit_chunked(
     red = ranks.reduction(reduce_r(again(), shift, fit_intercept))
     p, n = d + int(fit_intercept), red.n
     if n < p:
-        raise ValueError(
+        raise InputValueError(
             f"X must have at least as many rows as parameters (got {n} rows for {p}); add rows"
         )
     const = (red.lo == red.hi) if fit_intercept else (red.lo == 0) & (red.hi == 0)
@@ -259,7 +261,7 @@ def fit_chunked(
             break
         prev = step
     if not bool(torch.isfinite(x).all()):
-        raise ValueError(f"the coefficients overflow {dtype}; rescale y or X")
+        raise InputValueError(f"the coefficients overflow {dtype}; rescale y or X")
     M = torch.diag(torch.cat([sx.new_ones(int(fit_intercept)), sx]).double())
     if fit_intercept:
         M[0, 1:] = m.double()

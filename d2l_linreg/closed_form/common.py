@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import torch
 
+from d2l_linreg.errors import InputValueError
 
-class RankDeficientError(ValueError):
+
+class RankDeficientError(InputValueError):
     """Raised when columns of ``X`` are exactly linearly dependent; ``.columns`` names them."""
 
     def __init__(self, message: str, columns: tuple[int, ...]) -> None:

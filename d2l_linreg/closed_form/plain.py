@@ -11,6 +11,8 @@ import warnings
 
 import torch
 
+from d2l_linreg.errors import InputValueError
+
 from .common import IllConditionedWarning, design, gram, raw_condition, scaled_qr, svd_condition
 
 
@@ -52,7 +54,7 @@ def _cholesky(X: torch.Tensor, y: torch.Tensor, fi: bool) -> tuple[torch.Tensor,
     cond = _gram_condition(G, X, fi)
     L, info = torch.linalg.cholesky_ex(G)
     if int(info) != 0:
-        raise ValueError(
+        raise InputValueError(
             f"X^T X is not numerically positive definite in {G.dtype} (cond(X) = {cond:.1e}, "
             f"so cond(X^T X) = {cond**2:.1e}); use method='auto' or method='qr'"
         )
@@ -97,7 +99,7 @@ def _refuse_a_unit_artifact(A: torch.Tensor, rank: int) -> None:
     eps = torch.finfo(A.dtype).eps
     if sv[-1] > 0 and float(sv[0] / sv[-1]) <= eps**-0.5:
         spread = float(norms.max() / norms.min())
-        raise ValueError(
+        raise InputValueError(
             f"method='lstsq' would drop {A.shape[1] - rank} of {A.shape[1]} directions (such as "
             f"the intercept) only because the columns' scales differ by {spread:.1e}: LAPACK's "
             f"cut-off is relative to the largest singular value; use method='auto', which "

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from d2l_linreg.errors import InputTypeError, InputValueError
+
 __all__ = ["Factory", "as_factory", "blocks", "default_rows", "npy_chunks", "npy_shape"]
 
 Factory = Callable[[], Iterator[Any]]
@@ -49,14 +51,14 @@ def _header(f: Any) -> tuple[tuple[int, ...], bool, np.dtype]:
         return np.lib.format.read_array_header_1_0(f)
     if version == (2, 0):
         return np.lib.format.read_array_header_2_0(f)
-    raise ValueError(f"unsupported .npy format version {version}; save it with numpy.save")
+    raise InputValueError(f"unsupported .npy format version {version}; save it with numpy.save")
 
 
 def _checked_header(f: Any, path: str | os.PathLike[str]) -> tuple[tuple[int, ...], bool, np.dtype]:
     try:
         return _header(f)
     except ValueError as exc:
-        raise ValueError(
+        raise InputValueError(
             f"{os.fspath(path)} is not a readable .npy file ({exc}); write it with numpy.save"
         ) from exc
 
@@ -85,7 +87,7 @@ def npy_chunks(path: str | os.PathLike[str], rows: int) -> Iterator[tuple[np.nda
     with _open(path) as f:
         shape, fortran, dtype = _checked_header(f, path)
         if len(shape) != 2 or shape[1] < 2 or dtype.kind not in "fiu":
-            raise ValueError(
+            raise InputValueError(
                 f"{os.fspath(path)} must hold a 2-D table of real numbers with the target in "
                 f"the first column and at least one feature (got shape {shape}, dtype {dtype}); "
                 f"save e.g. numpy.column_stack([y, X])"
@@ -101,7 +103,7 @@ def npy_chunks(path: str | os.PathLike[str], rows: int) -> Iterator[tuple[np.nda
             k = min(rows, n - i)
             block = np.fromfile(f, dtype=dtype, count=k * cols)
             if block.size != k * cols:
-                raise ValueError(f"{os.fspath(path)} is truncated: expected {n} rows")
+                raise InputValueError(f"{os.fspath(path)} is truncated: expected {n} rows")
             block = block.reshape(k, cols).astype(np.float64, copy=False)
             yield block[:, 1:], block[:, 0]
 
@@ -111,7 +113,7 @@ def as_factory(source: Any, rows: int | None) -> tuple[Factory, bool]:
     if isinstance(source, (str, os.PathLike)):
         path = source
         if not os.fspath(path).endswith(".npy"):
-            raise ValueError(
+            raise InputValueError(
                 f"X must be a .npy file when it is a path (got {os.fspath(path)!r}); save the "
                 f"table with numpy.save, or load the data and pass tensors"
             )
@@ -120,7 +122,7 @@ def as_factory(source: Any, rows: int | None) -> tuple[Factory, bool]:
         k = rows
         return (lambda: npy_chunks(path, k)), True
     if isinstance(source, torch.Tensor | np.ndarray):
-        raise ValueError(
+        raise InputValueError(
             f"y is missing: pass y with X (got X of shape {tuple(source.shape)} and y=None); "
             f"y=None is only for data in chunks"
         )
@@ -138,7 +140,7 @@ def as_factory(source: Any, rows: int | None) -> tuple[Factory, bool]:
         return source, True
     if isinstance(source, Iterable):
         return (lambda: iter(source)), True
-    raise TypeError(
+    raise InputTypeError(
         f"X must be tensors with y, a .npy path, or chunks of (X, y) blocks (got "
         f"{type(source).__name__}); e.g. fit_least_squares([(X1, y1), (X2, y2)])"
     )
@@ -149,7 +151,7 @@ def blocks(it: Iterator[Any], dtype: torch.dtype) -> Iterator[tuple[torch.Tensor
     d = None
     for i, chunk in enumerate(it):
         if not (isinstance(chunk, tuple | list) and len(chunk) == 2):
-            raise ValueError(
+            raise InputValueError(
                 f"chunk {i} must be a pair (X_block, y_block) (got {type(chunk).__name__}); "
                 f"yield (X, y) tuples"
             )
@@ -159,15 +161,17 @@ def blocks(it: Iterator[Any], dtype: torch.dtype) -> Iterator[tuple[torch.Tensor
         X = X.reshape(-1, 1) if X.dim() == 1 else X
         y = y.reshape(-1)
         if X.dim() != 2 or X.shape[0] != y.shape[0] or (d is not None and X.shape[1] != d):
-            raise ValueError(
+            raise InputValueError(
                 f"chunk {i} must hold X (m, d) and y (m,) with the same m and d in every chunk "
                 f"(got X {tuple(X.shape)}, y {tuple(y.shape)}, d = {d}); fix the chunking"
             )
         if X.is_complex() or y.is_complex() or X.dtype == torch.bool:
-            raise ValueError(f"chunk {i} must hold real numbers (got {X.dtype}, {y.dtype})")
+            raise InputValueError(f"chunk {i} must hold real numbers (got {X.dtype}, {y.dtype})")
         X, y = X.detach().to(dtype), y.detach().to(dtype)
         if not (bool(torch.isfinite(X).all()) and bool(torch.isfinite(y).all())):
-            raise ValueError(f"chunk {i} holds NaN or infinite values; drop or impute those rows")
+            raise InputValueError(
+                f"chunk {i} holds NaN or infinite values; drop or impute those rows"
+            )
         d = X.shape[1]
         if X.shape[0]:
             yield X, y

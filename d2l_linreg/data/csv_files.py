@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import numpy as np
 import torch
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputTypeError, InputValueError
 
 _DTYPES = (torch.float64, torch.float32)  # what a decimal number in the file is read into
 _CHUNK_ROWS = 65536  # load_csv's block: ~5 MB of float64 per 10 columns
@@ -31,12 +33,12 @@ def _parse_cell(path: Path, line: int, column: str, text: str) -> float:
     except ValueError:
         value = math.nan if text.strip() == "" else None  # type: ignore[assignment]
         if value is None:
-            raise ValueError(
+            raise InputValueError(
                 f"{path}: row {line}, column {column!r} is not a number (got {text!r}); "
                 f"fix or remove that cell"
             ) from None
     if not math.isfinite(value):
-        raise ValueError(
+        raise InputValueError(
             f"{path}: row {line}, column {column!r} is empty, NaN or infinite (got {text!r}); "
             f"fill in or drop that row"
         )
@@ -54,12 +56,12 @@ def _is_number(text: str) -> bool:
 def _check_dtype(dtype: Any) -> torch.dtype:
     if dtype not in _DTYPES:
         if isinstance(dtype, torch.dtype):
-            raise ValueError(
+            raise InputValueError(
                 f"dtype must be torch.float64 or torch.float32 (got {dtype}, which loses digits "
                 f"of the numbers in the file, e.g. an integer type reads 6.5 as 6); "
                 f"use dtype=torch.float64"
             )
-        raise TypeError(
+        raise InputTypeError(
             f"dtype must be torch.float64 or torch.float32 (got {dtype!r}); use dtype=torch.float64"
         )
     return dtype  # type: ignore[no-any-return]
@@ -80,12 +82,14 @@ class CsvChunks:
         with self._open() as f:
             header_line, header = self._header(f)
             if not any(line.strip() for line in f):
-                raise ValueError(f"{path}: no data rows after the header; add at least one row")
+                raise InputValueError(
+                    f"{path}: no data rows after the header; add at least one row"
+                )
         self._first_data_line = header_line + 1
         self.columns = header
         self.target = header[0] if target is None else target
         if self.target not in header:
-            raise ValueError(
+            raise InputValueError(
                 f"{path}: no column named {self.target!r} (columns: {', '.join(header)}); "
                 f"use --target with one of them"
             )
@@ -106,16 +110,16 @@ class CsvChunks:
                 if line.strip():
                     break
             else:
-                raise ValueError(
+                raise InputValueError(
                     f"{path}: the file is empty; expected a header row and numeric rows"
                 )
         except UnicodeDecodeError as exc:
-            raise ValueError(f"{path}: not UTF-8 text ({exc}); save it as UTF-8") from None
+            raise InputValueError(f"{path}: not UTF-8 text ({exc}); save it as UTF-8") from None
         header = [name.strip() for name in next(csv.reader([line]))]
         if all(_is_number(name) for name in header):
             shown = line.strip() if len(line.strip()) <= 40 else line.strip()[:37] + "..."
             example = ",".join(["y"] + [f"x{i}" for i in range(1, len(header))])
-            raise ValueError(
+            raise InputValueError(
                 f"{path}: the first row ({shown}) is all numbers, so the file has no header "
                 f"row; add a first line with one name per column, e.g. {example}"
             )
@@ -125,7 +129,7 @@ class CsvChunks:
                 f"{name!r} in columns {', '.join(str(i + 1) for i, h in enumerate(header) if h == name)}"
                 for name in repeated
             )
-            raise ValueError(
+            raise InputValueError(
                 f"{path}: the header repeats a column name ({where}); give each column its own name"
             )
         return number, header
@@ -134,7 +138,9 @@ class CsvChunks:
         try:
             return list(itertools.islice(f, self.chunk_rows))
         except UnicodeDecodeError as exc:
-            raise ValueError(f"{self.path}: not UTF-8 text ({exc}); save it as UTF-8") from None
+            raise InputValueError(
+                f"{self.path}: not UTF-8 text ({exc}); save it as UTF-8"
+            ) from None
 
     def _parse_block(self, lines: list[str], first_line: int) -> np.ndarray:
         try:
@@ -153,7 +159,7 @@ class CsvChunks:
                 continue
             number = first_line + offset
             if len(row) != len(self.columns):
-                raise ValueError(
+                raise InputValueError(
                     f"{self.path}: row {number} has {len(row)} cells, the header has "
                     f"{len(self.columns)}; fix that row"
                 )
@@ -205,6 +211,11 @@ def iter_csv_chunks(
         (['x'], [(2, 1), (1, 1)])
     """
     chunk_rows = _checks.positive_int("chunk_rows", chunk_rows, _CHUNK_ROWS)
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputTypeError(
+            f"path must be a file path, a str or a pathlib.Path (got {type(path).__name__}); "
+            f"pass e.g. path='data.csv'"
+        )
     return CsvChunks(Path(path), chunk_rows, target, _check_dtype(dtype))
 
 

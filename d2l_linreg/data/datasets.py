@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import torch
 
+from d2l_linreg import _checks
 from d2l_linreg.closed_form import polynomial_features
 
 __all__ = ["NIST_DATASETS", "NistDataset", "load_diabetes", "load_nist"]
@@ -61,11 +62,7 @@ def load_nist(name: str) -> NistDataset:
         >>> tuple(data.X.shape), tuple(data.y.shape), data.certified.tolist()
         ((36, 1), (36, 1), [-0.262323073774029, 1.00211681802045])
     """
-    key = name.lower() if isinstance(name, str) else name
-    if key not in NIST_DATASETS:
-        raise ValueError(
-            f"name must be one of {NIST_DATASETS} (got {name!r}); use e.g. load_nist('filip')"
-        )
+    key = _checks.choice("name", name.lower() if isinstance(name, str) else name, NIST_DATASETS)
     meta = json.loads(_read("certified.json"))["datasets"][key]
     rows = list(csv.reader(io.StringIO(_read(f"{key}.csv"))))
     data = torch.tensor([[float(v) for v in row] for row in rows[1:]], dtype=torch.float64)
@@ -103,6 +100,7 @@ def load_diabetes(
         >>> X.shape, y.shape, names[:4]
         (torch.Size([442, 10]), torch.Size([442, 1]), ['age', 'sex', 'bmi', 'bp'])
     """
+    _checks.float_dtype("dtype", dtype)
     try:
         from sklearn.datasets import load_diabetes as _load
     except ImportError as exc:  # pragma: no cover - scikit-learn ships with the docs/test extras

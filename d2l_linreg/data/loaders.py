@@ -18,12 +18,14 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputTypeError
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
 
-def _check_batches(batch_size: int, X: Any, y: Any) -> Batch:
+def _check_batches(batch_size: int, X: Any, y: Any, shuffle: bool = True) -> Batch:
     _checks.positive_int("batch_size", batch_size, 32)
+    _checks.flag("shuffle", shuffle)
     return _checks.design_and_target(X, y)
 
 
@@ -39,7 +41,7 @@ def data_iter(
         >>> [tuple(yb.flatten().tolist()) for _, yb in data_iter(2, X, y, shuffle=False)]
         [(0.0, 1.0), (2.0, 3.0), (4.0,)]
     """
-    X, y = _check_batches(batch_size, X, y)
+    X, y = _check_batches(batch_size, X, y, shuffle)
     n = X.shape[0]
     indices = list(range(n))
     if shuffle:
@@ -60,7 +62,11 @@ def load_array(
         >>> [len(yb) for _, yb in load_array((X, y), 2, shuffle=False)]
         [2, 2, 1]
     """
-    X, y = _check_batches(batch_size, *data)
+    if isinstance(data, torch.Tensor) or not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise InputTypeError(
+            f"data must be a pair (X, y) (got {type(data).__name__}); pass e.g. load_array((X, y), 32)"
+        )
+    X, y = _check_batches(batch_size, *data, shuffle)
     gen = _checks.seed_generator(seed) if shuffle else None
     return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=shuffle, generator=gen)
 
@@ -81,7 +87,7 @@ class InMemoryLoader:
     def __init__(
         self, X: Any, y: Any, batch_size: int = 32, *, shuffle: bool = True, seed: int | None = None
     ) -> None:
-        self.X, self.y = _check_batches(batch_size, X, y)
+        self.X, self.y = _check_batches(batch_size, X, y, shuffle)
         self.batch_size = batch_size
         self.shuffle = shuffle
         self._gen = _checks.seed_generator(seed)

@@ -7,6 +7,7 @@ from typing import Any
 import torch
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputError, InputTypeError, InputValueError
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
@@ -32,7 +33,7 @@ class Standardizer:
     def fit(self, X: Any) -> Standardizer:
         X = _checks.finite("X", _checks.as_tensor("X", X))
         if X.dim() != 2 or X.shape[0] < 2:
-            raise ValueError(
+            raise InputValueError(
                 f"Standardizer.fit needs X of shape (n, d) with n >= 2 (got {tuple(X.shape)}); "
                 f"pass the training features"
             )
@@ -43,10 +44,10 @@ class Standardizer:
 
     def transform(self, X: Any) -> torch.Tensor:
         if self.mean is None or self.std is None:
-            raise RuntimeError("Standardizer is not fitted; call .fit(X_train) first")
-        X = _checks.as_tensor("X", X, self.mean.dtype)
+            raise InputValueError("Standardizer is not fitted; call .fit(X_train) first")
+        X = _checks.finite("X", _checks.as_tensor("X", X, self.mean.dtype))
         if X.dim() != 2 or X.shape[1] != self.mean.shape[0]:
-            raise ValueError(
+            raise InputValueError(
                 f"X must have {self.mean.shape[0]} columns like the training data "
                 f"(got shape {tuple(X.shape)}); transform data with the same features"
             )
@@ -71,6 +72,17 @@ def standardize_parts(
         >>> parts[1][0].item(), parts[1][1].item(), y_scaler.mean.item()
         (3.0, 3.0, 20.0)
     """
+    for i, part in enumerate((train_part, *others)):
+        if isinstance(part, torch.Tensor) or not isinstance(part, (tuple, list)) or len(part) != 2:
+            name = "train_part" if i == 0 else f"others[{i - 1}]"
+            raise InputTypeError(
+                f"{name} must be a pair (X, y) (got {type(part).__name__}); pass e.g. (X_val, y_val)"
+            )
     x_scaler, y_scaler = Standardizer().fit(train_part[0]), Standardizer().fit(train_part[1])
-    parts = [(x_scaler.transform(X), y_scaler.transform(y)) for X, y in (train_part, *others)]
+    parts = [(x_scaler.transform(X), y_scaler.transform(y)) for X, y in (train_part,)]
+    for i, (X, y) in enumerate(others):
+        try:
+            parts.append((x_scaler.transform(X), y_scaler.transform(y)))
+        except InputError as exc:  # say which part
+            raise type(exc)(f"others[{i}]: {exc}") from None
     return parts, x_scaler, y_scaler

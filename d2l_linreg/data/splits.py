@@ -7,6 +7,7 @@ from typing import Any
 import torch
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputValueError
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
@@ -26,12 +27,11 @@ def train_val_split(
         (torch.Size([7, 2]), torch.Size([3, 2]), torch.Size([3, 1]))
     """
     X, y = _checks.design_and_target(X, y)
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, (int, float)):
-        raise TypeError(f"val_fraction must be a number in (0, 1) (got {val_fraction!r}); use 0.2")
+    _checks.finite_float("val_fraction", val_fraction, 0.2)
     n = X.shape[0]
     n_val = round(n * val_fraction)
     if not 0 < n_val < n:
-        raise ValueError(
+        raise InputValueError(
             f"val_fraction must leave at least one example on each side (got {val_fraction} of "
             f"{n} examples = {n_val} validation rows); use e.g. val_fraction=0.2 with more data"
         )
@@ -68,10 +68,10 @@ def three_way_split(
     for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
         _checks.positive_float(name, value, 0.2)
         if value >= 1:
-            raise ValueError(f"{name} must be in (0, 1) (got {value}); use e.g. {name}=0.2")
+            raise InputValueError(f"{name} must be in (0, 1) (got {value}); use e.g. {name}=0.2")
     n_val, n_test = round(n * val_fraction), round(n * test_fraction)
     if min(n_val, n_test, n - n_val - n_test) < 1:
-        raise ValueError(
+        raise InputValueError(
             f"val_fraction={val_fraction} and test_fraction={test_fraction} of {n} examples leave "
             f"a part empty ({n - n_val - n_test} train, {n_val} val, {n_test} test rows); "
             f"use smaller fractions or more data"

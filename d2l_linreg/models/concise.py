@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputValueError
 
 
 def _init_generator(seed: int | None) -> torch.Generator | None:
@@ -26,12 +27,13 @@ def linear_model(num_inputs: int, *, sigma: float = 0.01, seed: int | None = Non
         >>> net.weight.shape, net.bias.tolist()
         (torch.Size([1, 2]), [0.0])
     """
-    _checks.positive_int("num_inputs", num_inputs, 2)
+    _checks.work_size("num_inputs", num_inputs, 2, limit=10**8, cost="400 MB of weights")
     sigma = _checks.non_negative_float("sigma", sigma, 0.01)
     net = nn.Linear(num_inputs, 1)
     with torch.no_grad():
         net.weight.copy_(sigma * torch.randn(1, num_inputs, generator=_init_generator(seed)))
         net.bias.zero_()
+    _checks.fits("sigma * N(0, 1)", net.weight.detach(), "use a small sigma, e.g. sigma=0.01")
     return net
 
 
@@ -49,7 +51,13 @@ def mlp(
     """
     _checks.positive_int("num_inputs", num_inputs, 2)
     _checks.positive_int("hidden", hidden, 64)
-    _checks.positive_int("depth", depth, 2)
+    _checks.work_size("depth", depth, 2, limit=1000, cost="a layer takes ~0.1 ms to build and run")
+    size = num_inputs * hidden + (depth - 1) * hidden * hidden + hidden * (depth + 1) + 1
+    if size > 10**8:
+        raise InputValueError(
+            f"mlp(num_inputs={num_inputs}, hidden={hidden}, depth={depth}) would have {size:.3g} "
+            f"weights, {4 * size / 2**30:.3g} GiB (at most 1e8); use a smaller hidden or depth"
+        )
     gen = _init_generator(seed)
     layers: list[nn.Module] = []
     width = num_inputs

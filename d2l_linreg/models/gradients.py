@@ -9,11 +9,13 @@ the same :func:`d2l_linreg.train` loop can run a model whose gradients are the p
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputValueError
 from d2l_linreg.models.scratch import LinearRegressionScratch
 
 
@@ -32,8 +34,19 @@ def example_gradients(
         >>> example_gradients(torch.tensor([2.0]), 5.0, torch.zeros(1, 1), torch.zeros(1))
         (tensor([[-10.]]), tensor([-5.]))
     """
-    x = _checks.as_tensor("x", x, w.dtype).reshape(-1, 1)  # (d, 1)
+    x = _checks.as_tensor("x", x, _checks.float_tensor("w", w).dtype)
+    y = _checks.finite_float("y", y, 5.0)
+    if x.dim() > 1 or x.numel() != w.shape[0]:
+        raise InputValueError(
+            f"x must have shape (d,) with d = {w.shape[0]} like w (got {tuple(x.shape)}); "
+            f"pass one example's features"
+        )
+    _checks.model_inputs(x.reshape(1, -1), w, b)
+    for name, t in (("x", x), ("w", w), ("b", b)):
+        _checks.finite(name, t)
+    x = x.reshape(-1, 1)  # (d, 1)
     r = (x.T @ w + b - y).reshape(1)  # (1, d) @ (d, 1) -> (1, 1) -> (1,)
+    _checks.fits("the gradient", x * r, "the residual is too large for this dtype; rescale y")
     return x * r, r
 
 
@@ -54,7 +67,11 @@ def minibatch_gradients(
         (tensor([[-6.5000]]), tensor([-4.]))
     """
     X, y = _checks.design_and_target(X, y)
+    _checks.model_inputs(X, w, b)
     r = X @ w + b - y  # (B, d) @ (d, 1) -> (B, 1)
+    if not math.isfinite(float(r.sum())):  # X and y are finite: w or b is not, or r overflows
+        _checks.finite("w", w), _checks.finite("b", b)
+        _checks.fits("the residual X w + b - y", r, "w or b is far too large for this data")
     return X.T @ r / X.shape[0], r.mean(dim=0)  # (d, B) @ (B, 1) -> (d, 1); (1,)
 
 
@@ -93,7 +110,7 @@ def manual_squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     Chained with :class:`LinearRegressionManual`, backpropagation yields exactly
     ``grad_w = X^T r / |B|`` and ``grad_b = mean(r)`` — the formulas of :func:`minibatch_gradients`.
     """
-    return _ManualHalfSquaredError.apply(y_hat, y)
+    return _ManualHalfSquaredError.apply(y_hat, _checks.loss_inputs(y_hat, y))
 
 
 class LinearRegressionManual(LinearRegressionScratch):

@@ -13,6 +13,21 @@ import torch
 from torch import nn
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputTypeError, InputValueError
+
+
+def _tensors(name: str, params: Iterable[torch.Tensor]) -> list[torch.Tensor]:
+    """The parameters as a non-empty list of real floating-point tensors."""
+    if isinstance(params, torch.Tensor) or not isinstance(params, Iterable):
+        raise InputTypeError(
+            f"{name} must be a list of tensors (got {type(params).__name__}); pass e.g. [w, b]"
+        )
+    params = list(params)
+    for i, p in enumerate(params):
+        _checks.float_tensor(f"{name}[{i}]", p)
+    if not params:
+        raise InputValueError(f"{name} must hold at least one tensor (got none); pass [w, b]")
+    return params
 
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -31,26 +46,23 @@ def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         tensor([[3.5000],
                 [7.5000]])
     """
+    _checks.model_inputs(X, w, b)  # shapes and dtypes only (no pass over the values)
     return X @ w + b  # (n, d) @ (d, 1) -> (n, 1), + (1,) broadcast
 
 
 def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Per-example squared loss ``½ (y_hat - y)²``, shape (n, 1).
 
-    ``y`` is reshaped to the shape of ``y_hat`` so that a target of shape (n,) cannot silently
-    broadcast to an (n, n) matrix.
+    ``y`` of shape (n,) or (n, 1) is reshaped to the shape of ``y_hat`` so that it cannot
+    silently broadcast to an (n, n) matrix; any other mismatch is refused.
 
     Example:
         >>> squared_loss(torch.tensor([[0.0], [0.0]]), torch.tensor([3.0, 5.0]))
         tensor([[ 4.5000],
                 [12.5000]])
     """
-    if y.numel() != y_hat.numel():
-        raise ValueError(
-            f"y must have one target per prediction (got {y.numel()} targets for "
-            f"{y_hat.numel()} predictions); pass y of shape {tuple(y_hat.shape)}"
-        )
-    return (y_hat - y.reshape(y_hat.shape)) ** 2 / 2
+    y = _checks.loss_inputs(y_hat, y)  # shapes and dtypes only
+    return (y_hat - y) ** 2 / 2
 
 
 def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
@@ -68,10 +80,10 @@ def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
     """
     lr = _checks.positive_float("lr", lr, 0.03)
     _checks.positive_int("batch_size", batch_size, 32)
-    params = list(params)
+    params = _tensors("params", params)
     grads = [param.grad for param in params if param.grad is not None]
     if len(grads) != len(params):
-        raise ValueError(
+        raise InputValueError(
             f"every parameter needs a gradient before sgd() (got {len(params) - len(grads)} "
             f"tensor(s) whose .grad is None); call loss.backward() first, on tensors made with "
             f"requires_grad=True"
@@ -97,9 +109,7 @@ class SGDScratch:
     """
 
     def __init__(self, params: Iterable[torch.Tensor], lr: float) -> None:
-        self.params = list(params)
-        if not self.params:
-            raise ValueError("params must hold at least one tensor (got none); pass model.params")
+        self.params = _tensors("params", params)
         self.lr = _checks.positive_float("lr", lr, 0.03)
 
     def step(self) -> None:
@@ -134,11 +144,15 @@ class LinearRegressionScratch(nn.Module):
 
     def __init__(self, num_inputs: int, sigma: float = 0.01, *, seed: int | None = None) -> None:
         super().__init__()
-        _checks.positive_int("num_inputs", num_inputs, 2)
+        _checks.work_size("num_inputs", num_inputs, 2, limit=10**8, cost="400 MB of weights")
         sigma = _checks.non_negative_float("sigma", sigma, 0.01)
         gen = _checks.seed_generator(seed)
-        w = (sigma * torch.randn(num_inputs, 1, generator=gen)).requires_grad_(True)
-        b = torch.zeros(1, requires_grad=True)
+        w = _checks.fits(
+            "sigma * N(0, 1)",
+            sigma * torch.randn(num_inputs, 1, generator=gen),
+            "use a small sigma, e.g. sigma=0.01",
+        )
+        b = torch.zeros(1)
         self.w, self.b = nn.Parameter(w), nn.Parameter(b)  # registered: parameters(), .to()
 
     @property

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import torch
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputTypeError, InputValueError
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
@@ -56,13 +57,16 @@ def leakage_problem(
         >>> p.train[0].shape, p.val[0].shape, p.test[0].shape, p.noise_floor
         (torch.Size([60, 30]), torch.Size([20, 30]), torch.Size([5000, 30]), 0.5)
     """
+    d = _checks.work_size("num_features", num_features, 30, limit=10**4, cost="a column each")
     sizes = [
-        _checks.positive_int(name, value, 20)
+        _checks.work_size(name, value, 20, limit=2**27 // d, cost="X of 1 GiB in float64")
         for name, value in (("num_train", num_train), ("num_val", num_val), ("num_test", num_test))
     ]
-    d = _checks.positive_int("num_features", num_features, 30)
+    noise = _checks.non_negative_float("noise", noise, 1.0)
     if d < 2:
-        raise ValueError(f"num_features must be at least 2 (got {d}); use e.g. num_features=30")
+        raise InputValueError(
+            f"num_features must be at least 2 (got {d}); use e.g. num_features=30"
+        )
     gen = _checks.seed_generator(seed)
     X = torch.randn(sum(sizes), d, generator=gen, dtype=torch.float64)  # (n, d)
     w = torch.zeros(d, 1, dtype=torch.float64)
@@ -109,11 +113,16 @@ def subset_search(
         >>> search.subsets.shape, search.val_loss.shape
         (torch.Size([100, 5]), torch.Size([100]))
     """
-    _checks.positive_int("num_configs", num_configs, 1000)
+    if not isinstance(problem, LeakageProblem):
+        raise InputTypeError(
+            f"problem must be a LeakageProblem (got {type(problem).__name__}); "
+            f"pass problem=leakage_problem(seed=0)"
+        )
+    _checks.work_size("num_configs", num_configs, 1000, limit=10**6, cost="one fit each")
     d = problem.train[0].shape[1]
     _checks.positive_int("subset_size", subset_size, 5)
     if subset_size > d:
-        raise ValueError(
+        raise InputValueError(
             f"subset_size must be at most the {d} features (got {subset_size}); "
             f"use e.g. subset_size=5"
         )
@@ -185,7 +194,7 @@ def gram_bytes(d: int, dtype: torch.dtype = torch.float32) -> int:
         (4000000, 8000000)
     """
     _checks.positive_int("d", d, 1000)
-    return d * d * torch.empty(0, dtype=dtype).element_size()
+    return d * d * torch.empty(0, dtype=_checks.float_dtype("dtype", dtype)).element_size()
 
 
 def collinear_features(num_examples: int, eps: float, *, seed: int = 0) -> torch.Tensor:
@@ -199,7 +208,7 @@ def collinear_features(num_examples: int, eps: float, *, seed: int = 0) -> torch
         >>> X.shape, round(float((X[:, 1] - X[:, 0]).std()), 4)
         (torch.Size([1000, 2]), 0.001)
     """
-    _checks.positive_int("num_examples", num_examples, 1000)
+    _checks.work_size("num_examples", num_examples, 1000, limit=2**26, cost="X of 1 GiB")
     _checks.positive_float("eps", eps, 1e-3)
     gen = _checks.seed_generator(seed)
     x1 = torch.randn(num_examples, 1, generator=gen, dtype=torch.float64)

@@ -8,6 +8,7 @@ and the normal equation at scale in :mod:`d2l_linreg.pitfalls.data_and_solver`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ import torch
 from torch import nn
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputTypeError, InputValueError
 from d2l_linreg.models.scratch import squared_loss
 from d2l_linreg.training.callbacks import ParameterPath
 from d2l_linreg.training.loop import History, train
@@ -44,15 +46,20 @@ def unscaled_problem(
         >>> torch.allclose(y, X @ torch.tensor([[2.0], [-0.34]]), atol=1e-5)
         True
     """
-    _checks.positive_int("num_examples", num_examples, 1000)
-    if len(scales) != 2 or not all(s > 0 for s in scales):
-        raise ValueError(
+    _checks.work_size("num_examples", num_examples, 1000, limit=2**27, cost="X of 1 GiB")
+    numbers = isinstance(scales, (tuple, list)) and all(
+        isinstance(s, (int, float)) and not isinstance(s, bool) for s in scales
+    )
+    if not numbers or len(scales) != 2 or not all(0 < s < math.inf for s in scales):
+        raise (InputValueError if numbers else InputTypeError)(
             f"scales must be two positive numbers (got {scales!r}); use e.g. scales=(1.0, 10.0)"
         )
+    noise = _checks.non_negative_float("noise", noise, 0.01)
     gen = _checks.seed_generator(seed)
     Z = torch.randn(num_examples, 2, generator=gen)  # (n, 2)
     y = Z @ torch.tensor([[2.0], [-3.4]]) + noise * torch.randn(num_examples, 1, generator=gen)
-    return Z * torch.tensor(scales), y
+    X = _checks.fits("X", Z * torch.tensor(scales), "use scales of a usual size, e.g. (1.0, 10.0)")
+    return X, _checks.fits("y", y, "use a smaller noise, e.g. noise=0.01")
 
 
 def max_stable_lr(X: Any) -> float:
@@ -65,6 +72,10 @@ def max_stable_lr(X: Any) -> float:
         0.4444444444444444
     """
     X = _checks.finite("X", _checks.as_tensor("X", X, torch.float64))
+    if X.dim() != 2 or X.shape[0] == 0:
+        raise InputValueError(
+            f"X must have shape (n, d) with n >= 1 (got {tuple(X.shape)}); pass the features"
+        )
     H = X.T @ X / X.shape[0]  # (d, n) @ (n, d) -> (d, d)
     return 2.0 / float(torch.linalg.eigvalsh(H)[-1])
 
@@ -78,7 +89,12 @@ def loss_along_path(X: Any, y: Any, path: Any) -> torch.Tensor:
         [1.25, 0.0]
     """
     X, y = (t.double() for t in _checks.design_and_target(X, y))
-    W = _checks.as_tensor("path", path, torch.float64)  # (k, d)
+    W = _checks.finite("path", _checks.as_tensor("path", path, torch.float64))  # (k, d)
+    if W.dim() != 2 or W.shape[1] != X.shape[1] or W.shape[0] == 0:
+        raise InputValueError(
+            f"path must have shape (k, d) = (k, {X.shape[1]}), k >= 1, one row per iterate "
+            f"(got {tuple(W.shape)}); stack the weights, e.g. ParameterPath(model).tensor()"
+        )
     losses: torch.Tensor = ((X @ W.T - y) ** 2).mean(dim=0) / 2  # (n, d) @ (d, k) -> (n, k) -> (k,)
     return losses
 
@@ -124,8 +140,8 @@ def scaling_run(
         >>> run.path.shape             # 2 epochs of 7 steps, plus the start
         torch.Size([15, 2])
     """
-    X, y = _checks.design_and_target(X, y)
-    lr = _checks.positive_float("lr", lr, 0.01)
+    X, y = (t.float() for t in _checks.design_and_target(X, y))  # the model is float32
+    lr = _checks.positive_float("lr", lr, 0.01, maximum=_checks.FLOAT32_MAX)
     model = nn.Linear(X.shape[1], 1, bias=False)
     with torch.no_grad():
         model.weight.zero_()

@@ -22,6 +22,7 @@ from d2l_linreg import _checks
 from d2l_linreg.data.loaders import InMemoryLoader
 from d2l_linreg.data.splits import train_val_split
 from d2l_linreg.data.synthetic import synthetic_data
+from d2l_linreg.errors import InputTypeError, InputValueError
 from d2l_linreg.models.concise import linear_model
 from d2l_linreg.models.scratch import squared_loss
 from d2l_linreg.training.callbacks import ParameterPath
@@ -93,6 +94,8 @@ def shuffling_run(
         >>> bad.val_loss > 1.5 * good.val_loss, bad.bias_error > 0.5 > abs(good.bias_error)
         (True, True)
     """
+    _checks.flag("shuffle", shuffle)
+    lr = _checks.positive_float("lr", lr, 0.3, maximum=_checks.FLOAT32_MAX)
     X, y = synthetic_data(TRUE_W, TRUE_B, num_examples, noise, seed=seed)
     (X_tr, y_tr), val = train_val_split(X, y, 0.2, seed=seed)
     loader = InMemoryLoader(*sort_by_target(X_tr, y_tr), batch_size, shuffle=shuffle, seed=seed)
@@ -148,13 +151,10 @@ def effective_lr(lr: float, batch_size: int, reduction: str) -> float:
         >>> [effective_lr(0.1, 32, r) for r in ("mean", "sum", "mean_twice")]
         [0.1, 3.2, 0.003125]
     """
-    lr = _checks.positive_float("lr", lr, 0.03)
+    lr = _checks.positive_float("lr", lr, 0.03, maximum=_checks.FLOAT32_MAX)
     _checks.positive_int("batch_size", batch_size, 32)
     factors = {"mean": 1.0, "sum": float(batch_size), "mean_twice": 1.0 / batch_size}
-    if reduction not in factors:
-        raise ValueError(
-            f"reduction must be 'mean', 'sum' or 'mean_twice' (got {reduction!r}); use 'mean'"
-        )
+    _checks.choice("reduction", reduction, tuple(factors))
     return lr * factors[reduction]
 
 
@@ -207,11 +207,26 @@ def accumulated_gradients(
         >>> [g[0].item() for g in accumulated_gradients(model, squared_loss, batches)]
         [-3.0, -6.0, -9.0]
     """
+    if not isinstance(model, nn.Module):
+        raise InputTypeError(f"model must be an nn.Module (got {type(model).__name__})")
+    if not callable(loss_fn):
+        raise InputTypeError(f"loss_fn must be a function (got {type(loss_fn).__name__})")
+    if isinstance(batches, (str, bytes, torch.Tensor)) or not isinstance(batches, Iterable):
+        raise InputTypeError(
+            f"batches must be a list of (X, y) minibatches (got {type(batches).__name__})"
+        )
+    batches = list(batches)
+    if not batches or not all(isinstance(b, (tuple, list)) and len(b) == 2 for b in batches):
+        raise InputValueError(
+            f"batches must hold at least one (X, y) pair (got {len(batches)} item(s) of types "
+            f"{sorted({type(b).__name__ for b in batches})}); pass e.g. [(X, y)]"
+        )
     params = list(model.parameters())
     for p in params:
         p.grad = None
     snapshots = []
     for X, y in batches:
+        X, y = _checks.design_and_target(X, y)
         loss_fn(model(X), y).mean().backward()
         snapshots.append(
             [torch.zeros_like(p) if p.grad is None else p.grad.detach().clone() for p in params]

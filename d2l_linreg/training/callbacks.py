@@ -12,6 +12,7 @@ from typing import TextIO
 import torch
 from torch import nn
 
+from d2l_linreg.errors import InputTypeError
 from d2l_linreg.training.loop import Callback, History
 
 
@@ -19,6 +20,11 @@ class PrintLoss(Callback):
     """Prints ``epoch N, train loss L[, val loss V]`` after each epoch."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
+        if stream is not None and not callable(getattr(stream, "write", None)):
+            raise InputTypeError(
+                f"stream must be a text stream with write() (got {type(stream).__name__}); "
+                f"pass e.g. sys.stderr, or leave it out for standard output"
+            )
         self.stream = stream
 
     def on_epoch_end(self, epoch: int, history: History) -> None:
@@ -46,6 +52,11 @@ class ParameterPath(Callback):
     """
 
     def __init__(self, model: nn.Module) -> None:
+        if not isinstance(model, nn.Module):
+            raise InputTypeError(
+                f"model must be an nn.Module (got {type(model).__name__}); pass the model "
+                f"that train() trains"
+            )
         self.model = model
         self.points = [self._flat()]
 

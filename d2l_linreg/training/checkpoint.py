@@ -22,6 +22,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from d2l_linreg.errors import InputTypeError, InputValueError
+
 FORMAT = "d2l_linreg.checkpoint/1"
 HISTORY_FIELDS = ("train_loss", "val_loss", "step_loss")
 
@@ -32,15 +34,17 @@ def checkpoint_path(name: str, path: Any, *, must_exist: bool, flag: bool = Fals
     Messages name the argument as ``name=PATH``, or as ``name PATH`` for a command-line ``flag``.
     """
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(
+        raise InputTypeError(
             f"{name} must be a file path (got {type(path).__name__}); pass e.g. {name}='run.pt'"
         )
     p = Path(path)
     label = f"{name} {p}" if flag else f"{name}={str(p)!r}"
     if must_exist and not p.is_file():
-        raise ValueError(f"{label}: no such file; pass the path of a checkpoint train wrote")
+        raise InputValueError(f"{label}: no such file; pass the path of a checkpoint train wrote")
     if not must_exist and not p.parent.is_dir():
-        raise ValueError(f"{label}: the folder {str(p.parent)!r} does not exist; create it first")
+        raise InputValueError(
+            f"{label}: the folder {str(p.parent)!r} does not exist; create it first"
+        )
     return p
 
 
@@ -86,13 +90,13 @@ def read(path: Path, label: str) -> dict[str, Any]:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # truncated zip, foreign pickle, not a torch file at all, ...
         reason = " ".join(str(exc).split())[:160]
-        raise ValueError(
+        raise InputValueError(
             f"{label} is not a readable checkpoint ({type(exc).__name__}: {reason}); "
             f"pass a file written by train(..., checkpoint=PATH)"
         ) from exc
     keys = {"epoch", "model", "optimizer", "loader_rng", "global_rng", "data", "history"}
     if not isinstance(state, dict) or state.get("format") != FORMAT or not keys <= state.keys():
-        raise ValueError(
+        raise InputValueError(
             f"{label} is not a d2l_linreg checkpoint (no format tag {FORMAT!r}); "
             f"pass a file written by train(..., checkpoint=PATH)"
         )
@@ -109,20 +113,20 @@ def load(
     """
     state = read(path, f"resume={str(path)!r}")
     if not isinstance(state["epoch"], int) or not 0 <= state["epoch"] <= num_epochs:
-        raise ValueError(
+        raise InputValueError(
             f"resume={str(path)!r} holds {state['epoch']!r} epochs, more than num_epochs="
             f"{num_epochs}; pass num_epochs={state['epoch']!r} or more (the total, not the rest)"
         )
     shape = _data_shape(batches)
     if state["data"] is not None and shape is not None and state["data"] != shape:
-        raise ValueError(
+        raise InputValueError(
             f"resume={str(path)!r} was written for {state['data'][0]} examples in batches of "
             f"{state['data'][1]} (got {shape[0]} and {shape[1]}); resume with the same data and "
             f"batch_size"
         )
     gen = _loader_generator(batches)
     if (state["loader_rng"] is None) != (gen is None):
-        raise ValueError(
+        raise InputValueError(
             f"resume={str(path)!r} was written with{'out' if gen is not None else ''} a seeded "
             f"loader; resume with the same seed setting as the run that wrote it"
         )
@@ -131,7 +135,7 @@ def load(
     if not isinstance(saved, dict) or {k: tuple(v.shape) for k, v in saved.items()} != {
         k: tuple(v.shape) for k, v in own.items()
     }:
-        raise ValueError(
+        raise InputValueError(
             f"resume={str(path)!r} was written for another model (parameters "
             f"{sorted(saved) if isinstance(saved, dict) else '?'}, this model has {sorted(own)}); "
             f"resume with the model of the run that wrote it"
@@ -141,7 +145,7 @@ def load(
         if state["optimizer"] is not None and before is not None:
             optimizer.load_state_dict(state["optimizer"])
     except (ValueError, KeyError, RuntimeError) as exc:
-        raise ValueError(
+        raise InputValueError(
             f"resume={str(path)!r} holds the state of another optimizer ({exc}); resume with "
             f"the optimizer of the run that wrote it"
         ) from exc

@@ -30,6 +30,7 @@ from torch._C._distributed_c10d import GradBucket
 from torch.nn.parallel import DistributedDataParallel
 
 from d2l_linreg.data.loaders import InMemoryLoader
+from d2l_linreg.errors import InputValueError
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
@@ -176,7 +177,7 @@ class DataParallelReplica(Replica):
             return
         self.plain = list(getattr(model, "params", []))
         if not self.plain:
-            raise ValueError(
+            raise InputValueError(
                 "model must have parameters to train on several processes (got none: no "
                 "nn.Parameter requires a gradient and there is no .params list); register them "
                 "with nn.Parameter or list plain tensors in model.params"
@@ -238,7 +239,7 @@ def run_local(
     from torch.distributed.launcher.api import LaunchConfig, elastic_launch
 
     if isinstance(nproc, bool) or not isinstance(nproc, int) or nproc < 1:
-        raise ValueError(f"nproc must be a positive integer (got {nproc!r}); use e.g. nproc=2")
+        raise InputValueError(f"nproc must be a positive integer (got {nproc!r}); use e.g. nproc=2")
     config = LaunchConfig(
         min_nodes=1,
         max_nodes=1,
@@ -282,7 +283,9 @@ def train_example(
         model = scratch_model = scratch.LinearRegressionScratch(2, seed=seed)
         loss_fn, optimizer = scratch.squared_loss, scratch.SGDScratch(scratch_model.params, 0.06)
     else:
-        raise ValueError(f"impl must be 'concise' or 'scratch' (got {impl!r}); use impl='concise'")
+        raise InputValueError(
+            f"impl must be 'concise' or 'scratch' (got {impl!r}); use impl='concise'"
+        )
     history = train(
         model, loss_fn, optimizer, (X, y), num_epochs=num_epochs, batch_size=batch_size, seed=seed
     )

@@ -19,6 +19,7 @@ from torch import nn
 
 from d2l_linreg import _checks
 from d2l_linreg.data.loaders import InMemoryLoader
+from d2l_linreg.errors import InputError, InputTypeError, InputValueError
 
 STEP_BYTES = 32  # one entry of History.step_loss: a Python float (24 bytes) and its list slot (8)
 
@@ -32,15 +33,27 @@ def as_batches(
     to ``dtype`` (the model's), tensors keep theirs (a mismatch is reported per batch).
     """
     if isinstance(data, tuple) and len(data) == 2 and not any(isinstance(t, tuple) for t in data):
-        X, y = (t if isinstance(t, torch.Tensor) else _checks.as_tensor(n, t, dtype)
-                for n, t in zip(("X", "y"), data, strict=True))  # fmt: skip
-        return InMemoryLoader(X, y, batch_size, shuffle=shuffle, seed=seed)
+        try:
+            X, y = (t if isinstance(t, torch.Tensor) else _checks.as_tensor(n, t, dtype)
+                    for n, t in zip(("X", "y"), data, strict=True))  # fmt: skip
+            return InMemoryLoader(X, y, batch_size, shuffle=shuffle, seed=seed)
+        except InputError as exc:  # the message names X or y: say whose
+            raise type(exc)(f"{name}: {exc}") from None
     if isinstance(data, Iterable) and not isinstance(data, (torch.Tensor, str, bytes, dict)):
         return data
-    raise TypeError(
+    raise InputTypeError(
         f"{name} must be a tuple (X, y) of tensors or arrays, or an iterable of (X, y) "
         f"minibatches (got {type(data).__name__}); pass e.g. {name}=(X, y)"
     )
+
+
+def check_model(model: Any, name: str = "model") -> None:
+    """``model`` is an ``nn.Module`` (its parameters are what the loop trains and checks)."""
+    if not isinstance(model, nn.Module):
+        raise InputTypeError(
+            f"{name} must be an nn.Module (got {type(model).__name__}); pass e.g. "
+            f"nn.Linear(2, 1) or d2l.models.LinearRegressionScratch(2)"
+        )
 
 
 def model_dtype(model: nn.Module) -> torch.dtype | None:
@@ -57,10 +70,12 @@ def model_device(model: nn.Module, device: torch.device | str | None) -> torch.d
     try:
         wanted = torch.device(device)
     except (RuntimeError, TypeError) as exc:
-        raise ValueError(f"device must name a device (got {device!r}); use e.g. 'cpu'") from exc
+        raise InputValueError(
+            f"device must name a device (got {device!r}); use e.g. 'cpu'"
+        ) from exc
     index = home.index if home is not None and wanted.index is None else wanted.index
     if home is not None and (home.type, home.index) != (wanted.type, index):
-        raise ValueError(
+        raise InputValueError(
             f"device is {wanted} but the model's parameters are on {home}; move the model first "
             f"with model.to({str(wanted)!r}), or leave device out"
         )
@@ -84,14 +99,14 @@ def check_optimizer(model: nn.Module, optimizer: Any) -> None:
     """The optimizer has ``zero_grad()`` and ``step()`` and updates some of the model's parameters."""
     for method in ("zero_grad", "step"):
         if not callable(getattr(optimizer, method, None)):
-            raise TypeError(
+            raise InputTypeError(
                 f"optimizer must have zero_grad() and step() (got {type(optimizer).__name__} "
                 f"without {method}()); pass e.g. torch.optim.SGD(model.parameters(), lr=0.03)"
             )
     held = _held_tensors(optimizer)
     own = {id(p) for p in model.parameters()}
     if held is not None and own and not own & {id(p) for p in held}:
-        raise ValueError(
+        raise InputValueError(
             f"optimizer must update the model's parameters (it holds {len(held)} tensor(s), none "
             f"of them among the {len(own)} parameter(s) of the model: was it built on another "
             f"model?); create it from this model, e.g. torch.optim.SGD(model.parameters(), lr=0.03)"
@@ -113,7 +128,7 @@ def check_work(num_epochs: int, batches: Any) -> None:
     memory = memory_bytes()
     if steps * STEP_BYTES > memory:
         most = max(memory // STEP_BYTES // max(per_epoch, 1), 1)
-        raise ValueError(
+        raise InputValueError(
             f"num_epochs={num_epochs} with {per_epoch} minibatch(es) per epoch means {steps:.3g} "
             f"steps, whose losses alone (history.step_loss, {STEP_BYTES} bytes each) need "
             f"{steps * STEP_BYTES / 1e9:.3g} GB, more than this machine's {memory / 1e9:.3g} GB; "
@@ -121,7 +136,9 @@ def check_work(num_epochs: int, batches: Any) -> None:
         )
 
 
-def batch_pair(batch: Any, dtype: torch.dtype | None) -> tuple[torch.Tensor, torch.Tensor]:
+def batch_pair(
+    batch: Any, dtype: torch.dtype | None, name: str = "train_data"
+) -> tuple[torch.Tensor, torch.Tensor]:
     """A minibatch is a pair ``(X, y)`` of tensors of the model's dtype."""
     if type(batch) is tuple and len(batch) == 2:  # the common case, checked fast
         X, y = batch
@@ -134,15 +151,15 @@ def batch_pair(batch: Any, dtype: torch.dtype | None) -> tuple[torch.Tensor, tor
             if pair is not None
             else type(batch).__name__
         )
-        raise TypeError(
-            f"each minibatch must be a pair (X, y) of tensors (got {got}); pass the data as "
+        raise InputTypeError(
+            f"each minibatch of {name} must be a pair (X, y) of tensors (got {got}); pass the data as "
             f"(X, y) to have it batched and converted"
         )
-    for name, t in zip(("X", "y"), pair, strict=True):
+    for label, t in zip(("X", "y"), pair, strict=True):
         if dtype is not None and t.dtype != dtype:
-            raise TypeError(
-                f"the data's {name} has dtype {t.dtype} but the model's parameters have dtype "
-                f"{dtype}; convert the data with {name}.to({dtype}) (or the model with "
+            raise InputTypeError(
+                f"{name}'s {label} has dtype {t.dtype} but the model's parameters have dtype "
+                f"{dtype}; convert the data with {label}.to({dtype}) (or the model with "
                 f"model.to({t.dtype}))"
             )
     return pair[0], pair[1]
@@ -156,7 +173,7 @@ def check_prediction(y_hat: torch.Tensor, y: torch.Tensor) -> None:
             if y.dim() == 1 and y_hat.shape == (len(y), 1)
             else f"give the targets the shape of the predictions, {tuple(y_hat.shape)}"
         )
-        raise ValueError(
+        raise InputValueError(
             f"the model's predictions have shape {tuple(y_hat.shape)} but the targets y have "
             f"shape {tuple(y.shape)}, which a loss would broadcast; {fix}"
         )
@@ -165,12 +182,12 @@ def check_prediction(y_hat: torch.Tensor, y: torch.Tensor) -> None:
 def check_loss(losses: torch.Tensor, y_hat: torch.Tensor) -> None:
     """``loss_fn`` returned a scalar, or one value per example (or per prediction)."""
     if not isinstance(losses, torch.Tensor):
-        raise TypeError(
+        raise InputTypeError(
             f"loss_fn must return a tensor (got {type(losses).__name__}); return e.g. "
             f"((y_hat - y) ** 2).mean()"
         )
     if losses.dim() != 0 and losses.shape not in (y_hat.shape, y_hat.shape[:1]):
-        raise ValueError(
+        raise InputValueError(
             f"loss_fn must return a scalar or one loss per example (got shape "
             f"{tuple(losses.shape)} for predictions of shape {tuple(y_hat.shape)}); reduce it "
             f"with .mean(), or check the shapes of y_hat and y inside the loss"
@@ -180,7 +197,7 @@ def check_loss(losses: torch.Tensor, y_hat: torch.Tensor) -> None:
 def checked_loss(loss_fn: Any) -> Any:
     """``loss_fn`` with the two checks around it: same shapes before, scalar or per-example after."""
     if not callable(loss_fn):
-        raise TypeError(
+        raise InputTypeError(
             f"loss_fn must be a function loss_fn(y_hat, y) (got {type(loss_fn).__name__}); "
             f"pass e.g. d2l.squared_loss or nn.MSELoss()"
         )

@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from d2l_linreg import _checks
+from d2l_linreg.errors import InputValueError
 from d2l_linreg.training import checkpoint as ckpt
 from d2l_linreg.training import distributed, guards
 
@@ -78,13 +79,15 @@ class Callback:
         return None
 
 
-def epoch_batches(batches: Iterable[Any], device: torch.device, dtype: Any) -> Iterator[Batch]:
+def epoch_batches(
+    batches: Iterable[Any], device: torch.device, dtype: Any, name: str = "train_data"
+) -> Iterator[Batch]:
     """One pass over ``batches``: each ``(X, y)`` checked, detached and moved to ``device``.
 
     The one place where the loop reads data (a data-parallel run swaps in a sharded version).
     """
     for batch in batches:
-        X, y = guards.batch_pair(batch, dtype)
+        X, y = guards.batch_pair(batch, dtype, name)
         if X.requires_grad or y.requires_grad:
             X, y = X.detach(), y.detach()  # data, never part of a graph
         yield X.to(device), y.to(device)
@@ -110,6 +113,7 @@ def evaluate(
         >>> evaluate(model, squared_loss, (torch.tensor([[1.0], [2.0]]), torch.tensor([[3.0], [5.0]])))
         8.5
     """
+    guards.check_model(model)
     _checks.positive_int("batch_size", batch_size, 1024)
     device = guards.model_device(model, device)
     dtype = guards.model_dtype(model)
@@ -120,14 +124,14 @@ def evaluate(
     total, count = 0.0, 0
     try:
         with torch.no_grad():
-            for X, y in epoch_batches(batches, device, dtype):
+            for X, y in epoch_batches(batches, device, dtype, "data"):
                 losses = loss_fn(model(X), y)
                 total += losses.mean().item() * len(X)  # the batch's mean, weighted by its size
                 count += len(X)
     finally:
         model.train(was_training)
     if count == 0:
-        raise ValueError(
+        raise InputValueError(
             "data must hold at least one example (got none); pass a non-empty data set"
         )
     return total / count
@@ -191,6 +195,7 @@ def train(
         >>> len(h.train_loss), h.train_loss[-1] < 1e-3, [round(v, 2) for v in net.weight[0].tolist()]
         (5, True, [2.0, -3.4])
     """
+    guards.check_model(model)
     _checks.positive_int("num_epochs", num_epochs, 5)
     _checks.positive_int("batch_size", batch_size, 32)
     guards.check_optimizer(model, optimizer)
@@ -248,7 +253,7 @@ def train(
                 if stop:
                     break
             if count == 0:
-                raise ValueError(
+                raise InputValueError(
                     f"train_data yielded no minibatch in epoch {epoch + 1}; pass a non-empty data "
                     f"set that can be iterated again each epoch (a tuple (X, y), a list, a DataLoader)"
                 )
