@@ -491,7 +491,7 @@ def _blank(text: str) -> str:
 # Numbers that structure formulas rather than state a result, skipped in math only: 1 and 2
 # (the ½ of the loss written \frac{1}{2}, 1/|B|, d/2 epochs, a 2 x 2 matrix). In prose they
 # are checked like any other number ("about 1 %" is a claim).
-STRUCTURAL = frozenset({1.0, 2.0})
+STRUCTURAL = frozenset({0.0, 1.0, 2.0})
 # Two printed forms of one float (0.65 vs 0.6500000000000001) differ by a few ulps.
 REL_TOL = 1e-9
 
@@ -520,6 +520,13 @@ _SKIP_IN_PROSE = [
 ]
 
 
+# Words that say the number after them is rounded: a whole number may then be backed by a
+# printed value that rounds to it ("about 4" by 4.2).
+_APPROX = re.compile(
+    r"(?:\babout|\baround|\broughly|\bnearly|\balmost|~|\u2248|\\approx|\\sim)[ \t$]*[-\u2212]?\Z"
+)
+
+
 class Number(NamedTuple):
     line: int  # 1-based, in the text it was found in
     literal: str  # as written: "-6.5", "4,417", "1e-5"
@@ -527,6 +534,7 @@ class Number(NamedTuple):
     percent: bool  # followed by "%" (or "\\%" in math): "20 %" also reads as 0.2
     offset: int  # where it starts in the text
     math: bool = False  # inside $...$ or $$...$$
+    approx: bool = False  # after "about", "roughly", "around", "~" or "\approx": a rounded value
 
 
 def numbers_in(text: str) -> list[Number]:
@@ -574,7 +582,11 @@ def code_numbers(source: str) -> list[float]:
     two literals is the number it spells: ``10**7`` states 1e7, as ``$10^{7}$`` does in math.
     """
     values: list[float] = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    structural = _structural_literals(tree)
+    for node in ast.walk(tree):
+        if id(node) in structural:
+            continue
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             base, exponent = _number(node.left), _number(node.right)
             if base is not None and exponent is not None:
@@ -583,7 +595,63 @@ def code_numbers(source: str) -> list[float]:
         value = _number(node)
         if value is not None:
             values.append(value)
+        elif isinstance(node, ast.Call):  # torch.zeros(2) sets the value 0: "start from w = 0"
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            values += [v for v, names in _FILLS.items() if name in names]
     return values
+
+
+_FILLS = {0.0: {"zeros", "zeros_like", "new_zeros"}, 1.0: {"ones", "ones_like", "new_ones"}}
+
+
+# Calls whose literal arguments lay out data (a shape, a count of steps, an axis), not a setting
+# a reader's claim rests on: ````x.reshape(-1, 1)``, ``x.sum(0)``, ``torch.zeros(2)``.
+_SHAPING_CALLS = frozenset(
+    {
+        "reshape", "view", "unsqueeze", "squeeze", "permute", "transpose",
+        "flatten", "unflatten", "expand", "repeat", "narrow", "index_select",
+        "size", "cat", "stack", "concatenate",
+        "sum", "mean", "std", "var", "max", "min", "argmax", "argmin", "norm", "cumsum", "softmax",
+        "round", "item", "tolist", "isel", "iloc", "head", "tail", "nlargest", "zfill",
+    }
+)  # fmt: skip
+# Keywords that name an axis, a dimension or a display setting: their value is layout.
+_SHAPING_KEYWORDS = frozenset(
+    {"dim", "axis", "axes", "keepdim", "keepdims", "ndigits", "decimals", "precision", "indent",
+     "figsize", "dpi", "fontsize", "linewidth", "lw", "alpha", "s", "markersize", "zorder",
+     "ncols", "nrows", "ncol", "loc", "bins", "width", "start", "step", "stacklevel"}
+)  # fmt: skip
+
+
+def _structural_literals(tree: ast.AST) -> set[int]:
+    """The ids of the literal nodes that are layout, not claims: they back no number of the prose.
+
+    An index or slice (``x[0]``, ``x[:, 1]``, ``x[-1]``); an argument of a shaping call
+    (``reshape(-1, 1)``, ``sum(0)``, ``cat(..., 1)``) or a layout keyword
+    (``dim=1``, ``figsize=(6, 4)``); and a 0, 1 or -1 passed by position to any call (a default,
+    an axis, a seed of 0: ``torch.normal(0, 1, ...)``). A setting (``num_epochs = 3``,
+    ``train(lr=0.03)``), a count (``range(20)``), a value an assert compares with, and everything
+    printed still back.
+    """
+    found: set[int] = set()
+
+    def mark(node: ast.AST) -> None:
+        found.update(id(child) for child in ast.walk(node))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            mark(node.slice)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            for arg in node.args:
+                if name in _SHAPING_CALLS or _number(arg) in (0.0, 1.0, -1.0):
+                    mark(arg)
+            for keyword in node.keywords:
+                if keyword.arg in _SHAPING_KEYWORDS:
+                    mark(keyword.value)
+    return found
 
 
 def _number(node: ast.AST) -> float | None:
@@ -644,7 +712,8 @@ def prose_numbers(prose: str) -> list[Number]:
     found = []
     for number in numbers_in(prose):
         in_math = any(start <= number.offset < end for start, end in math_spans)
-        found.append(number._replace(math=in_math))
+        approx = _APPROX.search(prose, max(0, number.offset - 16), number.offset) is not None
+        found.append(number._replace(math=in_math, approx=approx))
     return found
 
 
@@ -723,14 +792,25 @@ class Backing:
         literal = (literal or number.literal).replace("\u2212", "-").replace(",", "")
         signed = [literal] if literal.startswith("-") else [literal, "-" + literal]
         scales = ["1", "0.01"] if number.percent else ["1"]
+        # A whole number is backed by a printed whole value (3, 3.0000); by one it only rounds
+        # to (2.9, 3.4) where the prose says it rounds ("about 3", "\approx 3").
+        rounded = number.approx or decimals(literal) > 0 or number.percent
         for stated in signed:
             for scale in scales:
-                if any(agrees_to_stated_digits(v, stated, scale) for v in self.printed):
+                if any(
+                    agrees_to_stated_digits(v, stated, scale) and (rounded or _is_whole(v))
+                    for v in self.printed
+                ):
                     return True
                 value = float(stated) * float(scale)
                 if any(math.isclose(value, v, rel_tol=REL_TOL) for v in self.exact):
                     return True
         return False
+
+
+def _is_whole(printed: str) -> bool:
+    value = Decimal(printed)
+    return value == value.to_integral_value()
 
 
 @dataclass
@@ -772,17 +852,19 @@ class Claims:
 # \eta / 2), the all-ones vector \mathbf 1, 2\pi.
 _MATH_STRUCTURE = re.compile(
     r"\\[dt]?frac\s*(?:\{[^{}]*\}\s*\{[^{}]*\}|\d\s*\d)"
-    r"|(?<![\w.])(?:1|2)\s*/|/\s*(?:1|2)(?![\w.])"
-    r"|\\mathbf\s*\{?\s*1|2\s*\\pi"
+    r"|(?<![\w.])(?:1|2)(?=\s*/)|/\s*(?:1|2)(?![\w.])"
+    r"|\\mathbf\s*\{?\s*[01]|2\s*\\pi"
+    r"|(?<=[a-zA-Z}])\s*[-+]\s*1(?![\w.])|(?<![\w.])1\s*-\s*(?=[a-zA-Z\\])"
 )
 
 
 def _structural_in_math(text: str, number: Number) -> bool:
     if abs(number.value) not in STRUCTURAL:
         return False
+    end = number.offset + len(number.literal)
     return any(
-        m.start() <= number.offset < m.end()
-        for m in _MATH_STRUCTURE.finditer(text, max(0, number.offset - 40), number.offset + 40)
+        m.start() < end and number.offset < m.end() and (number.value != 0 or "mathbf" in m[0])
+        for m in _MATH_STRUCTURE.finditer(text, max(0, number.offset - 40), end + 40)
     )
 
 
