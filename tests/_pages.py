@@ -786,6 +786,7 @@ class Backing:
 
     printed: list[str] = field(default_factory=list)
     exact: list[float] = field(default_factory=list)
+    cells: list[Backing] = field(default_factory=list)  # a keyed table row: one per cell
 
     def backs(self, number: Number, literal: str | None = None) -> bool:
         """A literal with a sign must match a value with that sign; "0.4" also matches -0.4."""
@@ -885,6 +886,8 @@ def claims_of(record: PageRecord) -> Claims:
         by_section.setdefault(section(block.line), []).append((block.line, backing))
     titles = {title.strip().lower(): line for line, title in prose.headings.items()}
 
+    keyed = _keyed_rows(prose.text, blocks_of(record.document), record.outputs, section)
+
     stated, skipped, backings = [], [], []
     for number in prose_numbers(prose.text):
         stated.append(number)
@@ -901,8 +904,70 @@ def claims_of(record: PageRecord) -> Claims:
         for _, found in near:
             backing.printed += found.printed
             backing.exact += found.exact
-        backings.append(backing)
+        backings.append(_cell_backing(keyed, number, prose.text) or backing)
     return Claims(stated, skipped, backings, prose.text)
+
+
+_ROW = re.compile(r"^[ \t]*\|(?P<key>[^|]*)\|(?P<rest>.*\|)[ \t]*$")
+
+
+def _keyed_rows(
+    prose: str, blocks: list[Block], outputs: dict[int, str], section: Any
+) -> dict[int, Backing]:
+    """Table rows bound to the code and output lines that name them: line -> their backing.
+
+    A row whose first cell (``| norris | 2–4 | ...``) is a dictionary key of its section's code
+    (``"norris": [(2, 4), ...]``) or starts a printed line (``norris  2.1  13.2``) is backed by
+    those lines only, not by the whole section: a typo that puts another row's value in a cell
+    is caught.
+    """
+    rows: dict[int, Backing] = {}
+    for number, line in enumerate(prose.split("\n"), start=1):
+        row = _ROW.match(line)
+        key = row and re.sub(r"[`*_\s]+", " ", row["key"]).strip()
+        if not row or not key or not re.search(r"\d", row["rest"]) or set(key) <= set("-: "):
+            continue
+        backing, found, cells = Backing(), False, row["rest"].split("|")[:-1]
+        entry = re.compile(rf"""["']{re.escape(key)}["']\s*:(?P<value>.*)""")
+        start = re.compile(rf"^\s*{re.escape(key)}(?![\w.])(?P<value>.*)", re.IGNORECASE)
+        for block in blocks:
+            if section(block.line) != section(number):
+                continue
+            for code in block.source.split("\n"):
+                match = entry.search(code)
+                if match:
+                    found = True
+                    backing.exact += values_in(match["value"])
+                    backing.cells = _entry_cells(match["value"], len(cells)) or backing.cells
+            for printed in outputs.get(block.line, "").split("\n"):
+                match = start.match(printed)
+                if match:
+                    found = True
+                    backing.printed += printed_in(match["value"])
+        if found:
+            rows[number] = backing
+    return rows
+
+
+def _entry_cells(value: str, count: int) -> list[Backing] | None:
+    """One backing per cell when a dictionary entry lists exactly one value per cell of its row."""
+    with contextlib.suppress(ValueError, SyntaxError):
+        entry = ast.literal_eval(value.strip().rstrip(",").strip())
+        if isinstance(entry, (list, tuple)) and len(entry) == count:
+            return [Backing(exact=values_in(repr(item))) for item in entry]
+    return None
+
+
+def _cell_backing(rows: dict[int, Backing], number: Number, prose: str) -> Backing | None:
+    """The backing of a keyed row's number: its own cell's entry where the entry has one per cell."""
+    backing = rows.get(number.line)
+    if backing is None or not backing.cells:
+        return backing
+    line_start = prose.rfind("\n", 0, number.offset) + 1
+    cell = prose.count("|", line_start, number.offset) - 2  # after "| key |"
+    if 0 <= cell < len(backing.cells):
+        return Backing(backing.printed, backing.cells[cell].exact)
+    return backing
 
 
 def _section_titled(titles: dict[str, int], title: str, path: str) -> int:
