@@ -22,10 +22,19 @@ number, "20 %" is 20 or 0.2, ``10^{-5}`` is 1e-5):
 
 * by a value a block of the section printed, agreeing to the digits the prose states
   (``round(printed, decimals stated) == stated``: "0.65" is backed by 0.6500001, "0.7" is not
-  backed by 0.65);
-* by a numeric literal of the section's executed code (an input the page sets, a value an assert
-  compares with), exactly, or a string an ``assert`` compares with a computed value
-  (``assert f"{loss:.3f}" == "1.045"``).
+  backed by 0.65); a whole number only by a printed whole value ("3" by 3 or 3.0000, not by
+  2.9 or 3.4), unless the prose says it rounds ("about 3", "roughly", ``\approx 3``);
+* by a numeric literal of the section's executed code that *sets* something (an assignment
+  ``num_epochs = 3``, a keyword ``lr=0.03``, a count ``range(20)``, data ``[2, -3.4]``, a fill
+  ``torch.zeros`` (0) or ``torch.ones`` (1), a value an assert compares with), exactly, or a
+  string an ``assert`` compares with a computed value (``assert f"{loss:.3f}" == "1.045"``).
+  Layout backs nothing: an index or slice (``x[:, 2]``), the arguments of a shaping call
+  (``reshape(-1, 1)``, ``sum(0)``, ``cat(..., 1)``), a layout keyword (``dim=1``,
+  ``figsize=(6, 4)``), a 0, 1 or -1 passed by position (``torch.normal(0, 1, ...)``).
+
+A table row whose first cell names a dictionary entry of its section's code
+(``| norris | 2–4 | ...`` and ``"norris": [(2, 4), ...]``) or starts a printed line is bound to
+that entry or line only, cell by cell where the entry lists one value per cell.
 
 Two comments, invisible on the site, mark the exceptions. They apply to the paragraph they sit
 in, or, alone between blank lines, to the next one; a ``see`` alone right under a heading applies
@@ -42,7 +51,8 @@ the digits of the number written as the result.
 
 Skipped as not claims: sub- and superscripts in math (``x^{(1)}``, ``\sum_{i=1}``, ``r^2``),
 equation tags, list markers, link targets, and in math a 1 or 2 that shapes the formula (the
-numbers of a ``\frac``, a division ``1 / n`` or ``\eta / 2``, ``\mathbf 1``, ``2\pi``).
+numbers of a ``\frac``, a division ``1 / n`` or ``\eta / 2``, ``\mathbf 1``, ``2\pi``, an
+off-by-one ``n - 1``, ``d + 1``, ``1 - \rho``), and the zero vector ``\mathbf 0``.
 """
 
 from __future__ import annotations
@@ -489,8 +499,8 @@ def _blank(text: str) -> str:
 # ---- numbers -----------------------------------------------------------------------------------
 
 # Numbers that structure formulas rather than state a result, skipped in math only: 1 and 2
-# (the ½ of the loss written \frac{1}{2}, 1/|B|, d/2 epochs, a 2 x 2 matrix). In prose they
-# are checked like any other number ("about 1 %" is a claim).
+# (the ½ of the loss written \frac{1}{2}, 1/|B|, d/2 epochs, n - 1), 0 only as \mathbf 0. In
+# prose they are checked like any other number ("about 1 %" is a claim).
 STRUCTURAL = frozenset({0.0, 1.0, 2.0})
 # Two printed forms of one float (0.65 vs 0.6500000000000001) differ by a few ulps.
 REL_TOL = 1e-9
@@ -850,7 +860,8 @@ class Claims:
 
 # In math, a 1 or a 2 that shapes a formula rather than states a result: a fraction's 1 or 2
 # (\frac{1}{2}, \frac12, \frac{1}{2n}, \frac{n}{2}), a division by or of it (1 / \sqrt n,
-# \eta / 2), the all-ones vector \mathbf 1, 2\pi.
+# \eta / 2, -1/2), the all-ones vector \mathbf 1 and the zero vector \mathbf 0, 2\pi, and an
+# off-by-one next to a symbol (n - 1, d + 1, 1 - \rho).
 _MATH_STRUCTURE = re.compile(
     r"\\[dt]?frac\s*(?:\{[^{}]*\}\s*\{[^{}]*\}|\d\s*\d)"
     r"|(?<![\w.])(?:1|2)(?=\s*/)|/\s*(?:1|2)(?![\w.])"
