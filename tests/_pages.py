@@ -545,6 +545,8 @@ class Number(NamedTuple):
     offset: int  # where it starts in the text
     math: bool = False  # inside $...$ or $$...$$
     approx: bool = False  # after "about", "roughly", "around", "~" or "\approx": a rounded value
+    group: tuple[str, ...] = ()  # the literals of the tuple "(2, -3.4)" it is a member of
+    member: int = 0  # its place in that tuple
 
 
 def numbers_in(text: str) -> list[Number]:
@@ -664,6 +666,39 @@ def _structural_literals(tree: ast.AST) -> set[int]:
     return found
 
 
+def code_sequences(source: str) -> list[list[str | float]]:
+    """The numbers of each list, tuple or call of the code, in order: ``[[1.0], [2.0]]`` is 1, 2.
+
+    A tuple written in the prose ("(2, -3.4)") is backed by one of them (or by a block's printed
+    numbers) holding its members in a row.
+    """
+    sequences: list[list[str | float]] = []
+    inner: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if id(node) in inner or not isinstance(node, (ast.List, ast.Tuple, ast.Call)):
+            continue
+        numbers = []
+        for child in ast.walk(node):
+            if child is not node and isinstance(child, (ast.List, ast.Tuple, ast.Call)):
+                inner.add(id(child))
+            value = _number(child)
+            if value is not None and not (
+                isinstance(child, ast.Constant) and _is_negated(child, node)
+            ):
+                numbers.append((child.lineno, child.col_offset, value))
+        if len(numbers) >= 2:
+            sequences.append([value for *_, value in sorted(numbers)])
+    return sequences
+
+
+def _is_negated(constant: ast.Constant, root: ast.AST) -> bool:
+    """Whether a constant is the operand of a minus (``-3.4``, read once, as -3.4)."""
+    return any(
+        isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub) and n.operand is constant
+        for n in ast.walk(root)
+    )
+
+
 def _number(node: ast.AST) -> float | None:
     """The value of a numeric literal, signed or not ("3", "-3.4"); None for anything else."""
     sign = 1.0
@@ -720,11 +755,32 @@ def prose_numbers(prose: str) -> list[Number]:
     prose = _POWER_OF_TEN.sub(_scientific, prose)
     prose = _SCRIPT.sub(lambda m: _blank(m.group(0)), prose)
     found = []
+    groups = _tuples(prose)
     for number in numbers_in(prose):
         in_math = any(start <= number.offset < end for start, end in math_spans)
         approx = _APPROX.search(prose, max(0, number.offset - 16), number.offset) is not None
-        found.append(number._replace(math=in_math, approx=approx))
+        group, member = groups.get(number.offset, ((), 0))
+        found.append(number._replace(math=in_math, approx=approx, group=group, member=member))
     return found
+
+
+# Not after a letter, "}" or ")": "\mathcal N(0, 1)" and "f(2, 3)" are arguments, not a vector.
+_TUPLE = re.compile(r"(?<![\w})])\(([^()\n]*,[^()\n]*)\)")
+
+
+def _tuples(prose: str) -> dict[int, tuple[tuple[str, ...], int]]:
+    """offset -> (literals, place) for each number of a written-out tuple: "(2, -3.4)", "(4, 3)"."""
+    groups: dict[int, tuple[tuple[str, ...], int]] = {}
+    for match in _TUPLE.finditer(prose):
+        pieces = match[1].split(",")
+        if not all(_NUMBER.fullmatch(piece.strip()) for piece in pieces):
+            continue  # "(x, 1)", "(4,417 rows)": not a tuple of numbers
+        members = numbers_in(match[1])
+        literals = tuple(n.literal for n in members)
+        if len(members) == len(pieces):
+            for place, n in enumerate(members):
+                groups[match.start(1) + n.offset] = (literals, place)
+    return groups
 
 
 def _scientific(power: re.Match[str]) -> str:
@@ -797,8 +853,25 @@ class Backing:
     printed: list[str] = field(default_factory=list)
     exact: list[float] = field(default_factory=list)
     cells: list[Backing] = field(default_factory=list)  # a keyed table row: one per cell
+    sequences: list[list[str | float]] = field(default_factory=list)  # printed lines, code lists
 
     def backs(self, number: Number, literal: str | None = None) -> bool:
+        """A member of a tuple is backed with the whole tuple, in order ("(2, -3.4)" by
+        ``[2, -3.4]`` or ``tensor([ 2.0000, -3.4000])``); any other number on its own."""
+        if len(number.group) < 2 or not self.sequences:
+            return self.backs_one(number, literal)
+        members = list(number.group)
+        members[number.member] = literal or number.literal
+        numbers = [number._replace(literal=m, group=()) for m in members]
+        for sequence in self.sequences:
+            for start in range(len(sequence) - len(numbers) + 1):
+                if all(
+                    Backing(*_one(sequence[start + k])).backs_one(n) for k, n in enumerate(numbers)
+                ):
+                    return True
+        return False
+
+    def backs_one(self, number: Number, literal: str | None = None) -> bool:
         """A literal with a sign must match a value with that sign; "0.4" also matches -0.4."""
         literal = (literal or number.literal).replace("\u2212", "-").replace(",", "")
         signed = [literal] if literal.startswith("-") else [literal, "-" + literal]
@@ -817,6 +890,11 @@ class Backing:
                 if any(math.isclose(value, v, rel_tol=REL_TOL) for v in self.exact):
                     return True
         return False
+
+
+def _one(value: str | float) -> tuple[list[str], list[float]]:
+    """A value of a sequence as (printed, exact) lists for a Backing."""
+    return ([value], []) if isinstance(value, str) else ([], [value])
 
 
 def _is_whole(printed: str) -> bool:
@@ -892,15 +970,26 @@ def claims_of(record: PageRecord) -> Claims:
     by_section: dict[int, list[tuple[int, Backing]]] = {}
     for block in blocks_of(record.document):
         backing = Backing(printed_in(record.outputs.get(block.line, "")))
+        backing.sequences.append(list(backing.printed))
         for source in block.sources():
             backing.exact += code_numbers(source) + asserted_numbers(source)
+            backing.sequences += code_sequences(source)
         by_section.setdefault(section(block.line), []).append((block.line, backing))
     titles = {title.strip().lower(): line for line, title in prose.headings.items()}
 
     keyed = _keyed_rows(prose.text, blocks_of(record.document), record.outputs, section)
 
     stated, skipped, backings = [], [], []
-    for number in prose_numbers(prose.text):
+    numbers = prose_numbers(prose.text)
+    # A tuple with a member marked structural ("(1000, 1)", 1 a shape) is checked number by number.
+    loose = {
+        (n.line, n.group)
+        for n in numbers
+        if n.literal.lstrip("-\u2212") in prose.structural.get(n.line, set())
+    }
+    for number in numbers:
+        if (number.line, number.group) in loose:
+            number = number._replace(group=())
         stated.append(number)
         if (number.math and _structural_in_math(prose.text, number)) or number.literal.lstrip(
             "-\u2212"
@@ -915,6 +1004,7 @@ def claims_of(record: PageRecord) -> Claims:
         for _, found in near:
             backing.printed += found.printed
             backing.exact += found.exact
+            backing.sequences += found.sequences
         backings.append(_cell_backing(keyed, number, prose.text) or backing)
     return Claims(stated, skipped, backings, prose.text)
 

@@ -505,6 +505,32 @@ def test_a_table_row_is_bound_to_the_entry_that_names_it(cell: str, bad: list[st
     assert unchecked_numbers(TABLE_PAGE.format(cell=cell), "table.md").bad == bad
 
 
+TUPLE_PAGE = """\
+# Tuple
+
+The true weights are $\\mathbf w = {w}$, drawn as $\\mathcal N(0, 1)$ noise is added.
+
+```pycon
+>>> true_w = [2, -3.4]
+>>> print(true_w, 3, 0, 1)
+[2, -3.4] 3 0 1
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("w", "bad"),
+    [
+        ("(2, -3.4)", []),
+        ("(3, -3.4)", ["tuple.md:3: '3'", "tuple.md:3: '-3.4'"]),  # 3 is printed, not first
+        ("(-3.4, 2)", ["tuple.md:3: '-3.4'", "tuple.md:3: '2'"]),  # the order is stated too
+    ],
+)
+def test_a_written_tuple_is_backed_as_a_whole(w: str, bad: list[str]) -> None:
+    """ "(2, -3.4)" needs 2 and -3.4 in a row; ``\\mathcal N(0, 1)`` is arguments, not a tuple."""
+    assert unchecked_numbers(TUPLE_PAGE.format(w=w), "tuple.md").bad == bad
+
+
 def test_math_structure_includes_zero_vectors_and_off_by_one() -> None:
     """``\\mathbf 0``, ``n - 1``, ``d + 1``, ``1 - x`` and ``-1/2`` shape a formula."""
     page = (
