@@ -35,6 +35,9 @@ number, "20 %" is 20 or 0.2, ``10^{-5}`` is 1e-5):
 A table row whose first cell names a dictionary entry of its section's code
 (``| norris | 2–4 | ...`` and ``"norris": [(2, 4), ...]``) or starts a printed line is bound to
 that entry or line only, cell by cell where the entry lists one value per cell.
+A tuple or matrix of numbers written out ("(2, -3.4)", ``\begin{pmatrix} 1 \\ 2 \end{pmatrix}``;
+not ``\mathcal N(0, 1)`` or ``f(2, 3)``, which are arguments) is backed as a whole: its members in
+a row, in order, among one block's printed numbers or one list, tuple or call of the code.
 
 Two comments, invisible on the site, mark the exceptions. They apply to the paragraph they sit
 in, or, alone between blank lines, to the next one; a ``see`` alone right under a heading applies
@@ -768,11 +771,17 @@ def prose_numbers(prose: str) -> list[Number]:
 _TUPLE = re.compile(r"(?<![\w})])\(([^()\n]*,[^()\n]*)\)")
 
 
+# A matrix or vector written out in math: \begin{pmatrix} 1 \\ 2 \end{pmatrix} (rows by rows).
+_MATRIX = re.compile(r"\\begin\{[pbBvV]?matrix\}(.*?)\\end\{[pbBvV]?matrix\}", re.DOTALL)
+
+
 def _tuples(prose: str) -> dict[int, tuple[tuple[str, ...], int]]:
-    """offset -> (literals, place) for each number of a written-out tuple: "(2, -3.4)", "(4, 3)"."""
+    """offset -> (literals, place) for each number of a written-out tuple or matrix of numbers:
+    "(2, -3.4)", "(4, 3)", ``\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}``."""
     groups: dict[int, tuple[tuple[str, ...], int]] = {}
-    for match in _TUPLE.finditer(prose):
-        pieces = match[1].split(",")
+    spans = [(m, m[1].split(",")) for m in _TUPLE.finditer(prose)]
+    spans += [(m, re.split(r"\\\\|&", m[1])) for m in _MATRIX.finditer(prose)]
+    for match, pieces in spans:
         if not all(_NUMBER.fullmatch(piece.strip()) for piece in pieces):
             continue  # "(x, 1)", "(4,417 rows)": not a tuple of numbers
         members = numbers_in(match[1])
