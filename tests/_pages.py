@@ -22,10 +22,22 @@ number, "20 %" is 20 or 0.2, ``10^{-5}`` is 1e-5):
 
 * by a value a block of the section printed, agreeing to the digits the prose states
   (``round(printed, decimals stated) == stated``: "0.65" is backed by 0.6500001, "0.7" is not
-  backed by 0.65);
-* by a numeric literal of the section's executed code (an input the page sets, a value an assert
-  compares with), exactly, or a string an ``assert`` compares with a computed value
-  (``assert f"{loss:.3f}" == "1.045"``).
+  backed by 0.65); a whole number only by a printed whole value ("3" by 3 or 3.0000, not by
+  2.9 or 3.4), unless the prose says it rounds ("about 3", "roughly", ``\approx 3``);
+* by a numeric literal of the section's executed code that *sets* something (an assignment
+  ``num_epochs = 3``, a keyword ``lr=0.03``, a count ``range(20)``, data ``[2, -3.4]``, a fill
+  ``torch.zeros`` (0) or ``torch.ones`` (1), a value an assert compares with), exactly, or a
+  string an ``assert`` compares with a computed value (``assert f"{loss:.3f}" == "1.045"``).
+  Layout backs nothing: an index or slice (``x[:, 2]``), the arguments of a shaping call
+  (``reshape(-1, 1)``, ``sum(0)``, ``cat(..., 1)``), a layout keyword (``dim=1``,
+  ``figsize=(6, 4)``), a 0, 1 or -1 passed by position (``torch.normal(0, 1, ...)``).
+
+A table row whose first cell names a dictionary entry of its section's code
+(``| norris | 2–4 | ...`` and ``"norris": [(2, 4), ...]``) or starts a printed line is bound to
+that entry or line only, cell by cell where the entry lists one value per cell.
+A tuple or matrix of numbers written out ("(2, -3.4)", ``\begin{pmatrix} 1 \\ 2 \end{pmatrix}``;
+not ``\mathcal N(0, 1)`` or ``f(2, 3)``, which are arguments) is backed as a whole: its members in
+a row, in order, among one block's printed numbers or one list, tuple or call of the code.
 
 Two comments, invisible on the site, mark the exceptions. They apply to the paragraph they sit
 in, or, alone between blank lines, to the next one; a ``see`` alone right under a heading applies
@@ -42,7 +54,8 @@ the digits of the number written as the result.
 
 Skipped as not claims: sub- and superscripts in math (``x^{(1)}``, ``\sum_{i=1}``, ``r^2``),
 equation tags, list markers, link targets, and in math a 1 or 2 that shapes the formula (the
-numbers of a ``\frac``, a division ``1 / n`` or ``\eta / 2``, ``\mathbf 1``, ``2\pi``).
+numbers of a ``\frac``, a division ``1 / n`` or ``\eta / 2``, ``\mathbf 1``, ``2\pi``, an
+off-by-one ``n - 1``, ``d + 1``, ``1 - \rho``), and the zero vector ``\mathbf 0``.
 """
 
 from __future__ import annotations
@@ -489,9 +502,9 @@ def _blank(text: str) -> str:
 # ---- numbers -----------------------------------------------------------------------------------
 
 # Numbers that structure formulas rather than state a result, skipped in math only: 1 and 2
-# (the ½ of the loss written \frac{1}{2}, 1/|B|, d/2 epochs, a 2 x 2 matrix). In prose they
-# are checked like any other number ("about 1 %" is a claim).
-STRUCTURAL = frozenset({1.0, 2.0})
+# (the ½ of the loss written \frac{1}{2}, 1/|B|, d/2 epochs, n - 1), 0 only as \mathbf 0. In
+# prose they are checked like any other number ("about 1 %" is a claim).
+STRUCTURAL = frozenset({0.0, 1.0, 2.0})
 # Two printed forms of one float (0.65 vs 0.6500000000000001) differ by a few ulps.
 REL_TOL = 1e-9
 
@@ -520,6 +533,13 @@ _SKIP_IN_PROSE = [
 ]
 
 
+# Words that say the number after them is rounded: a whole number may then be backed by a
+# printed value that rounds to it ("about 4" by 4.2).
+_APPROX = re.compile(
+    r"(?:\babout|\baround|\broughly|\bnearly|\balmost|~|\u2248|\\approx|\\sim)[ \t$]*[-\u2212]?\Z"
+)
+
+
 class Number(NamedTuple):
     line: int  # 1-based, in the text it was found in
     literal: str  # as written: "-6.5", "4,417", "1e-5"
@@ -527,6 +547,9 @@ class Number(NamedTuple):
     percent: bool  # followed by "%" (or "\\%" in math): "20 %" also reads as 0.2
     offset: int  # where it starts in the text
     math: bool = False  # inside $...$ or $$...$$
+    approx: bool = False  # after "about", "roughly", "around", "~" or "\approx": a rounded value
+    group: tuple[str, ...] = ()  # the literals of the tuple "(2, -3.4)" it is a member of
+    member: int = 0  # its place in that tuple
 
 
 def numbers_in(text: str) -> list[Number]:
@@ -574,7 +597,11 @@ def code_numbers(source: str) -> list[float]:
     two literals is the number it spells: ``10**7`` states 1e7, as ``$10^{7}$`` does in math.
     """
     values: list[float] = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    structural = _structural_literals(tree)
+    for node in ast.walk(tree):
+        if id(node) in structural:
+            continue
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             base, exponent = _number(node.left), _number(node.right)
             if base is not None and exponent is not None:
@@ -583,7 +610,96 @@ def code_numbers(source: str) -> list[float]:
         value = _number(node)
         if value is not None:
             values.append(value)
+        elif isinstance(node, ast.Call):  # torch.zeros(2) sets the value 0: "start from w = 0"
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            values += [v for v, names in _FILLS.items() if name in names]
     return values
+
+
+_FILLS = {0.0: {"zeros", "zeros_like", "new_zeros"}, 1.0: {"ones", "ones_like", "new_ones"}}
+
+
+# Calls whose literal arguments lay out data (a shape, a count of steps, an axis), not a setting
+# a reader's claim rests on: ````x.reshape(-1, 1)``, ``x.sum(0)``, ``torch.zeros(2)``.
+_SHAPING_CALLS = frozenset(
+    {
+        "reshape", "view", "unsqueeze", "squeeze", "permute", "transpose",
+        "flatten", "unflatten", "expand", "repeat", "narrow", "index_select",
+        "size", "cat", "stack", "concatenate",
+        "sum", "mean", "std", "var", "max", "min", "argmax", "argmin", "norm", "cumsum", "softmax",
+        "round", "item", "tolist", "isel", "iloc", "head", "tail", "nlargest", "zfill",
+    }
+)  # fmt: skip
+# Keywords that name an axis, a dimension or a display setting: their value is layout.
+_SHAPING_KEYWORDS = frozenset(
+    {"dim", "axis", "axes", "keepdim", "keepdims", "ndigits", "decimals", "precision", "indent",
+     "figsize", "dpi", "fontsize", "linewidth", "lw", "alpha", "s", "markersize", "zorder",
+     "ncols", "nrows", "ncol", "loc", "bins", "width", "start", "step", "stacklevel"}
+)  # fmt: skip
+
+
+def _structural_literals(tree: ast.AST) -> set[int]:
+    """The ids of the literal nodes that are layout, not claims: they back no number of the prose.
+
+    An index or slice (``x[0]``, ``x[:, 1]``, ``x[-1]``); an argument of a shaping call
+    (``reshape(-1, 1)``, ``sum(0)``, ``cat(..., 1)``) or a layout keyword
+    (``dim=1``, ``figsize=(6, 4)``); and a 0, 1 or -1 passed by position to any call (a default,
+    an axis, a seed of 0: ``torch.normal(0, 1, ...)``). A setting (``num_epochs = 3``,
+    ``train(lr=0.03)``), a count (``range(20)``), a value an assert compares with, and everything
+    printed still back.
+    """
+    found: set[int] = set()
+
+    def mark(node: ast.AST) -> None:
+        found.update(id(child) for child in ast.walk(node))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            mark(node.slice)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            for arg in node.args:
+                if name in _SHAPING_CALLS or _number(arg) in (0.0, 1.0, -1.0):
+                    mark(arg)
+            for keyword in node.keywords:
+                if keyword.arg in _SHAPING_KEYWORDS:
+                    mark(keyword.value)
+    return found
+
+
+def code_sequences(source: str) -> list[list[str | float]]:
+    """The numbers of each list, tuple or call of the code, in order: ``[[1.0], [2.0]]`` is 1, 2.
+
+    A tuple written in the prose ("(2, -3.4)") is backed by one of them (or by a block's printed
+    numbers) holding its members in a row.
+    """
+    sequences: list[list[str | float]] = []
+    inner: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        if id(node) in inner or not isinstance(node, (ast.List, ast.Tuple, ast.Call)):
+            continue
+        numbers = []
+        for child in ast.walk(node):
+            if child is not node and isinstance(child, (ast.List, ast.Tuple, ast.Call)):
+                inner.add(id(child))
+            value = _number(child)
+            if value is not None and not (
+                isinstance(child, ast.Constant) and _is_negated(child, node)
+            ):
+                numbers.append((child.lineno, child.col_offset, value))
+        if len(numbers) >= 2:
+            sequences.append([value for *_, value in sorted(numbers)])
+    return sequences
+
+
+def _is_negated(constant: ast.Constant, root: ast.AST) -> bool:
+    """Whether a constant is the operand of a minus (``-3.4``, read once, as -3.4)."""
+    return any(
+        isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub) and n.operand is constant
+        for n in ast.walk(root)
+    )
 
 
 def _number(node: ast.AST) -> float | None:
@@ -642,10 +758,38 @@ def prose_numbers(prose: str) -> list[Number]:
     prose = _POWER_OF_TEN.sub(_scientific, prose)
     prose = _SCRIPT.sub(lambda m: _blank(m.group(0)), prose)
     found = []
+    groups = _tuples(prose)
     for number in numbers_in(prose):
         in_math = any(start <= number.offset < end for start, end in math_spans)
-        found.append(number._replace(math=in_math))
+        approx = _APPROX.search(prose, max(0, number.offset - 16), number.offset) is not None
+        group, member = groups.get(number.offset, ((), 0))
+        found.append(number._replace(math=in_math, approx=approx, group=group, member=member))
     return found
+
+
+# Not after a letter, "}" or ")": "\mathcal N(0, 1)" and "f(2, 3)" are arguments, not a vector.
+_TUPLE = re.compile(r"(?<![\w})])\(([^()\n]*,[^()\n]*)\)")
+
+
+# A matrix or vector written out in math: \begin{pmatrix} 1 \\ 2 \end{pmatrix} (rows by rows).
+_MATRIX = re.compile(r"\\begin\{[pbBvV]?matrix\}(.*?)\\end\{[pbBvV]?matrix\}", re.DOTALL)
+
+
+def _tuples(prose: str) -> dict[int, tuple[tuple[str, ...], int]]:
+    """offset -> (literals, place) for each number of a written-out tuple or matrix of numbers:
+    "(2, -3.4)", "(4, 3)", ``\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}``."""
+    groups: dict[int, tuple[tuple[str, ...], int]] = {}
+    spans = [(m, m[1].split(",")) for m in _TUPLE.finditer(prose)]
+    spans += [(m, re.split(r"\\\\|&", m[1])) for m in _MATRIX.finditer(prose)]
+    for match, pieces in spans:
+        if not all(_NUMBER.fullmatch(piece.strip()) for piece in pieces):
+            continue  # "(x, 1)", "(4,417 rows)": not a tuple of numbers
+        members = numbers_in(match[1])
+        literals = tuple(n.literal for n in members)
+        if len(members) == len(pieces):
+            for place, n in enumerate(members):
+                groups[match.start(1) + n.offset] = (literals, place)
+    return groups
 
 
 def _scientific(power: re.Match[str]) -> str:
@@ -717,20 +861,54 @@ class Backing:
 
     printed: list[str] = field(default_factory=list)
     exact: list[float] = field(default_factory=list)
+    cells: list[Backing] = field(default_factory=list)  # a keyed table row: one per cell
+    sequences: list[list[str | float]] = field(default_factory=list)  # printed lines, code lists
 
     def backs(self, number: Number, literal: str | None = None) -> bool:
+        """A member of a tuple is backed with the whole tuple, in order ("(2, -3.4)" by
+        ``[2, -3.4]`` or ``tensor([ 2.0000, -3.4000])``); any other number on its own."""
+        if len(number.group) < 2 or not self.sequences:
+            return self.backs_one(number, literal)
+        members = list(number.group)
+        members[number.member] = literal or number.literal
+        numbers = [number._replace(literal=m, group=()) for m in members]
+        for sequence in self.sequences:
+            for start in range(len(sequence) - len(numbers) + 1):
+                if all(
+                    Backing(*_one(sequence[start + k])).backs_one(n) for k, n in enumerate(numbers)
+                ):
+                    return True
+        return False
+
+    def backs_one(self, number: Number, literal: str | None = None) -> bool:
         """A literal with a sign must match a value with that sign; "0.4" also matches -0.4."""
         literal = (literal or number.literal).replace("\u2212", "-").replace(",", "")
         signed = [literal] if literal.startswith("-") else [literal, "-" + literal]
         scales = ["1", "0.01"] if number.percent else ["1"]
+        # A whole number is backed by a printed whole value (3, 3.0000); by one it only rounds
+        # to (2.9, 3.4) where the prose says it rounds ("about 3", "\approx 3").
+        rounded = number.approx or decimals(literal) > 0 or number.percent
         for stated in signed:
             for scale in scales:
-                if any(agrees_to_stated_digits(v, stated, scale) for v in self.printed):
+                if any(
+                    agrees_to_stated_digits(v, stated, scale) and (rounded or _is_whole(v))
+                    for v in self.printed
+                ):
                     return True
                 value = float(stated) * float(scale)
                 if any(math.isclose(value, v, rel_tol=REL_TOL) for v in self.exact):
                     return True
         return False
+
+
+def _one(value: str | float) -> tuple[list[str], list[float]]:
+    """A value of a sequence as (printed, exact) lists for a Backing."""
+    return ([value], []) if isinstance(value, str) else ([], [value])
+
+
+def _is_whole(printed: str) -> bool:
+    value = Decimal(printed)
+    return value == value.to_integral_value()
 
 
 @dataclass
@@ -769,20 +947,23 @@ class Claims:
 
 # In math, a 1 or a 2 that shapes a formula rather than states a result: a fraction's 1 or 2
 # (\frac{1}{2}, \frac12, \frac{1}{2n}, \frac{n}{2}), a division by or of it (1 / \sqrt n,
-# \eta / 2), the all-ones vector \mathbf 1, 2\pi.
+# \eta / 2, -1/2), the all-ones vector \mathbf 1 and the zero vector \mathbf 0, 2\pi, and an
+# off-by-one next to a symbol (n - 1, d + 1, 1 - \rho).
 _MATH_STRUCTURE = re.compile(
     r"\\[dt]?frac\s*(?:\{[^{}]*\}\s*\{[^{}]*\}|\d\s*\d)"
-    r"|(?<![\w.])(?:1|2)\s*/|/\s*(?:1|2)(?![\w.])"
-    r"|\\mathbf\s*\{?\s*1|2\s*\\pi"
+    r"|(?<![\w.])(?:1|2)(?=\s*/)|/\s*(?:1|2)(?![\w.])"
+    r"|\\mathbf\s*\{?\s*[01]|2\s*\\pi"
+    r"|(?<=[a-zA-Z}])\s*[-+]\s*1(?![\w.])|(?<![\w.])1\s*-\s*(?=[a-zA-Z\\])"
 )
 
 
 def _structural_in_math(text: str, number: Number) -> bool:
     if abs(number.value) not in STRUCTURAL:
         return False
+    end = number.offset + len(number.literal)
     return any(
-        m.start() <= number.offset < m.end()
-        for m in _MATH_STRUCTURE.finditer(text, max(0, number.offset - 40), number.offset + 40)
+        m.start() < end and number.offset < m.end() and (number.value != 0 or "mathbf" in m[0])
+        for m in _MATH_STRUCTURE.finditer(text, max(0, number.offset - 40), end + 40)
     )
 
 
@@ -798,13 +979,26 @@ def claims_of(record: PageRecord) -> Claims:
     by_section: dict[int, list[tuple[int, Backing]]] = {}
     for block in blocks_of(record.document):
         backing = Backing(printed_in(record.outputs.get(block.line, "")))
+        backing.sequences.append(list(backing.printed))
         for source in block.sources():
             backing.exact += code_numbers(source) + asserted_numbers(source)
+            backing.sequences += code_sequences(source)
         by_section.setdefault(section(block.line), []).append((block.line, backing))
     titles = {title.strip().lower(): line for line, title in prose.headings.items()}
 
+    keyed = _keyed_rows(prose.text, blocks_of(record.document), record.outputs, section)
+
     stated, skipped, backings = [], [], []
-    for number in prose_numbers(prose.text):
+    numbers = prose_numbers(prose.text)
+    # A tuple with a member marked structural ("(1000, 1)", 1 a shape) is checked number by number.
+    loose = {
+        (n.line, n.group)
+        for n in numbers
+        if n.literal.lstrip("-\u2212") in prose.structural.get(n.line, set())
+    }
+    for number in numbers:
+        if (number.line, number.group) in loose:
+            number = number._replace(group=())
         stated.append(number)
         if (number.math and _structural_in_math(prose.text, number)) or number.literal.lstrip(
             "-\u2212"
@@ -819,8 +1013,71 @@ def claims_of(record: PageRecord) -> Claims:
         for _, found in near:
             backing.printed += found.printed
             backing.exact += found.exact
-        backings.append(backing)
+            backing.sequences += found.sequences
+        backings.append(_cell_backing(keyed, number, prose.text) or backing)
     return Claims(stated, skipped, backings, prose.text)
+
+
+_ROW = re.compile(r"^[ \t]*\|(?P<key>[^|]*)\|(?P<rest>.*\|)[ \t]*$")
+
+
+def _keyed_rows(
+    prose: str, blocks: list[Block], outputs: dict[int, str], section: Any
+) -> dict[int, Backing]:
+    """Table rows bound to the code and output lines that name them: line -> their backing.
+
+    A row whose first cell (``| norris | 2–4 | ...``) is a dictionary key of its section's code
+    (``"norris": [(2, 4), ...]``) or starts a printed line (``norris  2.1  13.2``) is backed by
+    those lines only, not by the whole section: a typo that puts another row's value in a cell
+    is caught.
+    """
+    rows: dict[int, Backing] = {}
+    for number, line in enumerate(prose.split("\n"), start=1):
+        row = _ROW.match(line)
+        key = row and re.sub(r"[`*_\s]+", " ", row["key"]).strip()
+        if not row or not key or not re.search(r"\d", row["rest"]) or set(key) <= set("-: "):
+            continue
+        backing, found, cells = Backing(), False, row["rest"].split("|")[:-1]
+        entry = re.compile(rf"""["']{re.escape(key)}["']\s*:(?P<value>.*)""")
+        start = re.compile(rf"^\s*{re.escape(key)}(?![\w.])(?P<value>.*)", re.IGNORECASE)
+        for block in blocks:
+            if section(block.line) != section(number):
+                continue
+            for code in block.source.split("\n"):
+                match = entry.search(code)
+                if match:
+                    found = True
+                    backing.exact += values_in(match["value"])
+                    backing.cells = _entry_cells(match["value"], len(cells)) or backing.cells
+            for printed in outputs.get(block.line, "").split("\n"):
+                match = start.match(printed)
+                if match:
+                    found = True
+                    backing.printed += printed_in(match["value"])
+        if found:
+            rows[number] = backing
+    return rows
+
+
+def _entry_cells(value: str, count: int) -> list[Backing] | None:
+    """One backing per cell when a dictionary entry lists exactly one value per cell of its row."""
+    with contextlib.suppress(ValueError, SyntaxError):
+        entry = ast.literal_eval(value.strip().rstrip(",").strip())
+        if isinstance(entry, (list, tuple)) and len(entry) == count:
+            return [Backing(exact=values_in(repr(item))) for item in entry]
+    return None
+
+
+def _cell_backing(rows: dict[int, Backing], number: Number, prose: str) -> Backing | None:
+    """The backing of a keyed row's number: its own cell's entry where the entry has one per cell."""
+    backing = rows.get(number.line)
+    if backing is None or not backing.cells:
+        return backing
+    line_start = prose.rfind("\n", 0, number.offset) + 1
+    cell = prose.count("|", line_start, number.offset) - 2  # after "| key |"
+    if 0 <= cell < len(backing.cells):
+        return Backing(backing.printed, backing.cells[cell].exact)
+    return backing
 
 
 def _section_titled(titles: dict[str, int], title: str, path: str) -> int:

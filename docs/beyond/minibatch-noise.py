@@ -168,7 +168,7 @@ assert all(abs(c) < 0.5 for c in near.cosine), near.cosine
 # minimum but jitters around it, at a distance set by the learning rate and the batch size. That
 # is why training ends with a smaller learning rate or a larger batch.
 #
-# **2. Choose a batch size from the formula.** Using only the predicted error of $|\mathcal B| = 1$
+# **2. Choose a batch size from the formula.** Using only the predicted error of $|\mathcal B| = 1$ <!-- structural: 2 -->
 # at $\mathbf w = \mathbf 0$, find the smallest batch size whose predicted relative error is below
 # 0.1. Then measure it.
 
@@ -189,7 +189,7 @@ assert abs(check.rel_error[0] / 0.1 - 1) < 0.2, check.rel_error  # sampling erro
 # A few hundred examples; the measurement lands within sampling error of the target $0.1$ (the
 # formula's finite-population factor is negligible here: $|\mathcal B| \ll n$).
 #
-# **3. When the batch is most of the data.** Measure on the first 1024 examples only, with
+# **3. When the batch is most of the data.** Measure on the first 1024 examples only, with <!-- structural: 3 -->
 # $|\mathcal B|$ up to 1024. Where does the error leave the $1/\sqrt{|\mathcal B|}$ line?
 
 # %% tags=["solution"]

@@ -40,7 +40,7 @@ import d2l_linreg as d2l
 # ## Four problems, one straight line
 #
 # Each problem has $n = 400$ examples with one feature $x$ drawn uniformly from $[0, 4]$, a
-# random label $g \in \{0, 1, 2\}$ per example (a category such as a store or a site), and
+# random label $g \in \{0, 1, 2\}$ per example (a category such as a store or a site), and <!-- structural: 1 2 -->
 # standard normal noise $\epsilon$. The four targets are
 #
 # $$
@@ -302,7 +302,7 @@ assert torch.allclose(fit.w[1:], torch.tensor([1.0, 2.0], dtype=torch.float64), 
 #
 # A flag says that the residuals have structure, not which feature is responsible or what
 # shape the missing effect has. Curvature is tested against one variable at a time; a curve
-# in a feature you did not pass may show up only weakly in the fitted values (exercise 3).
+# in a feature you did not pass may show up only weakly in the fitted values (exercise 3). <!-- structural: 3 -->
 # And with very many examples, tiny, harmless effects become statistically significant: look
 # at the plot, and at the size of the effect, before acting on a flag.
 #
@@ -310,7 +310,7 @@ assert torch.allclose(fit.w[1:], torch.tensor([1.0, 2.0], dtype=torch.float64), 
 #
 # <!-- see: From pictures to numbers -->
 #
-# **1. How many examples does a flag need?** Draw the curved problem with $n = 25, 50, 100, 400$
+# **1. How many examples does a flag need?** Draw the curved problem with $n = 25, 50, 100, 400$ <!-- structural: 1 -->
 # examples, 20 seeds each, and count how often the curvature flag is raised.
 
 # %% tags=["solution"]
@@ -337,7 +337,7 @@ assert list(rates.values()) == sorted(rates.values()), rates
 # it is found every time. A missing flag on a small data set is weak evidence that the model is
 # adequate.
 #
-# **2. False alarms.** Diagnose 100 seeds of the *adequate* problem at $\alpha = 0.05$. How many
+# **2. False alarms.** Diagnose 100 seeds of the *adequate* problem at $\alpha = 0.05$. How many <!-- structural: 2 -->
 # flags of each kind do you expect, and how many do you get?
 
 # %% tags=["solution"]
@@ -359,7 +359,7 @@ assert abs((1 - (1 - 0.05) ** 3) - 1 / 7) < 0.01  # "one model in seven": 1 - 0.
 # About five of each, as $\alpha = 0.05$ promises: with three flags checked on every model, one
 # model in seven would raise at least one false flag. That is why the default is $0.001$.
 #
-# **3. A curve the fitted values hide.** Let $y = x_1 + 0.5\,x_2^2 + \epsilon$ with two standard
+# **3. A curve the fitted values hide.** Let $y = x_1 + 0.5\,x_2^2 + \epsilon$ with two standard <!-- structural: 3 -->
 # normal features, and fit a plane. Diagnose against the fitted values, then against $x_2$.
 
 # %% tags=["solution"]

@@ -69,7 +69,7 @@ print("learned bias:", model.bias.data)
 #   the [synthetic problem](../synthetic-data/).
 # * `DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True)` draws a new random order at
 #   every epoch and yields minibatches of 32 examples (the last one has 8).
-# * `nn.Linear(d, 1)` holds a weight $\mathbf W = \mathbf w^\top$ of shape $(1, d)$ — one row, so
+# * `nn.Linear(d, 1)` holds a weight $\mathbf W = \mathbf w^\top$ of shape $(1, d)$ — one row, so <!-- structural: 1 -->
 #   it computes $\mathbf X \mathbf W^\top + b = \mathbf X \mathbf w + b$ — and a bias of shape
 #   $(1,)$, both registered as parameters.
 # * `nn.MSELoss()` averages $(\hat y - y)^2$ over the minibatch. There is **no ½**: its gradient

@@ -333,7 +333,7 @@ assert len(full_history.step_loss) == 5 and full_w_err > 1
 # Minibatches of 32 take 32 steps per epoch for the same amount of arithmetic. Each step is
 # noisier, but on this problem many cheap noisy steps beat a few exact ones by far.
 #
-# **2. Too large a learning rate.** Increase $\eta$ until training blows up. Where does it happen,
+# **2. Too large a learning rate.** Increase $\eta$ until training blows up. Where does it happen, <!-- structural: 2 -->
 # and why there?
 
 # %% tags=["solution"]

@@ -219,7 +219,7 @@ assert all(abs(r / predicted - 1) < 0.05 for r in ratios), (ratios, predicted)
 # $\frac{\kappa}{3} \ln(0.25 \cdot 1000) \approx 1.8\,\kappa$ steps (it would be
 # $\frac{\kappa}{3} \ln 1000 \approx 2.3\,\kappa$ if the flat direction held all of it).
 #
-# **2. A per-coordinate learning rate.** Adam divides each coordinate's step by a running
+# **2. A per-coordinate learning rate.** Adam divides each coordinate's step by a running <!-- structural: 2 -->
 # estimate of the size of its gradient — a diagonal rescaling, roughly what standardizing does
 # to the data. Train the raw problem with `torch.optim.Adam(lr=0.1)`. How many steps does it
 # need?

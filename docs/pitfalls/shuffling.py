@@ -148,7 +148,7 @@ for b_epoch in epochs[2:]:  # later epochs: a dip, then a climb towards the end
 # towards a model that fits *that* range — for the bias, towards the batch's mean target — so
 # the gradients of consecutive steps are correlated instead of scattering around the full
 # gradient. Their errors add up instead of cancelling. The learning rate sets how far the
-# parameters follow: at 0.3 they follow a long way (exercise 1).
+# parameters follow: at 0.3 they follow a long way (exercise 1). <!-- structural: 1 -->
 #
 # ## The fix, and what not to shuffle
 #
