@@ -64,7 +64,7 @@ def _check_dtype(dtype: Any) -> torch.dtype:
         raise InputTypeError(
             f"dtype must be torch.float64 or torch.float32 (got {dtype!r}); use dtype=torch.float64"
         )
-    return dtype  # type: ignore[no-any-return]
+    return dtype
 
 
 class CsvChunks:
