@@ -1,11 +1,12 @@
-// Keyboard access to scrolling boxes: a code block, program output or equation wider than the
+// Keyboard access to scrolling boxes: a code block, program output, equation or table wider than the
 // column scrolls sideways; it gets tabindex="0" so that it can be focused and scrolled with the
 // arrow keys (axe-core: scrollable-region-focusable). Run on every page Material's instant
 // navigation shows, and again when the window is resized.
 (function () {
   const SCROLLERS = ".md-typeset pre > code, .md-typeset pre, .md-typeset div.arithmatex, " +
     ".md-typeset mjx-container[display='true'], .md-typeset .jp-OutputArea-output, " +
-    ".md-typeset .highlight-ipynb, .md-typeset :is(p, li, td):has(> .arithmatex)";
+    ".md-typeset .highlight-ipynb, .md-typeset :is(p, li, td):has(> .arithmatex), " +
+    ".md-typeset table:not([class])";
   function focusable() {
     for (const el of document.querySelectorAll(SCROLLERS)) {
       const scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
