@@ -98,7 +98,9 @@ def fit_least_squares(
     method: str = "auto",
     dtype: torch.dtype = torch.float64,
 ) -> LeastSquaresResult:
-    """Minimize ``½ |X w + b - y|²`` in closed form.
+    r"""Minimize ``½ |X w + b - y|²`` in closed form:
+
+    $$\min_{\mathbf{w},\, b}\ \tfrac{1}{2} \lVert \mathbf{X}\mathbf{w} + b - \mathbf{y} \rVert^2.$$
 
     Methods: ``"normal"`` is the textbook ``(XᵀX)⁻¹ Xᵀy`` with an explicit inverse (teaching
     only: it squares the condition number); ``"cholesky"`` solves the same normal equations
