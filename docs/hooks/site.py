@@ -444,7 +444,6 @@ def figures_as_files(soup: BeautifulSoup, page: Any) -> None:
         dest_dir.mkdir(parents=True, exist_ok=True)
         (dest_dir / name).write_bytes(base64.b64decode(img["src"].split(",", 1)[1]))
         img["src"] = name
-        img["loading"] = "lazy"  # below the fold, a figure is fetched when scrolled to
         link = soup.new_tag(
             "a",
             attrs={"href": name, "class": "d2l-figure", "title": "Open the figure at full size"},
