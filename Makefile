@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build offline test test-fast lint bench gpu clean
+.PHONY: serve build offline test test-fast lint bench gpu weight clean
 
 # A second kernel path (TOOLING.md, note 11): MKL's portable code path, torch's scalar kernels,
 # one thread. The tests that print numbers (`-m pages`) must pass on it too.
@@ -60,6 +60,9 @@ gpu: $(VENV)/.test-installed  ## the CUDA checks: device tests and benchmarks (s
 	else \
 	  echo "no CUDA device: skipped (make gpu runs the tests named cuda/nccl and the CUDA benchmarks)"; \
 	fi
+
+weight: build $(VENV)/.test-installed  ## what a browser downloads on a cold load of each page (Chromium)
+	$(BIN)/python benchmarks/page_weight.py site
 
 clean:
 	rm -rf site site-offline artifacts .pytest_cache

@@ -15,6 +15,7 @@ run). Where no Chromium is found, these tests are skipped, loudly.
 from __future__ import annotations
 
 import ast
+import doctest
 import functools
 import io
 import os
@@ -336,10 +337,11 @@ def test_copy_button_copies_code_only(
         prompts = [line for line in copied.splitlines() if line.startswith((">>>", "..."))]
         assert not prompts, f"{where}: prompts in the copied text: {prompts[:3]}"
         tree = ast.parse(copied, filename=where)  # a SyntaxError fails the test
-        # One statement per `>>>` line that is not only a comment.
+        # As many statements as the `>>>` examples shown hold (the API page's docstrings put
+        # several on one line: `opt.zero_grad(); loss.backward(); opt.step()`).
         statements = sum(
-            line.startswith(">>>") and not line[3:].strip().startswith("#")
-            for line in shown.splitlines()
+            len(ast.parse(example.source).body)
+            for example in doctest.DocTestParser().get_examples(shown)
         )
         assert len(tree.body) == statements, (
             f"{where}: {statements} statements shown, {len(tree.body)} copied:\n{copied}"

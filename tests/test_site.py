@@ -8,12 +8,18 @@ links to its downloadable source.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import jupytext
+import pytest
 from _nav import DOCS, nav_notebooks, nav_pages, page_html_path, page_url
 
 SITE_ROOT_URL = "http://site.invalid/"  # a base to resolve relative links against
@@ -241,13 +247,22 @@ def test_notebook_page_links_its_sources(built_site: Path, nav_notebook: str) ->
         assert file_name in downloads, f"{html}: no download link to {file_name} ({downloads})"
         # the link is relative: it resolves next to the page, also from file:// and sub-paths
         assert (html.parent / file_name).is_file(), f"{file_name} not copied next to {html}"
-    assert (html.parent / name).read_bytes() == source.read_bytes()
     if source.suffix == ".py":
+        # The downloads are the source's cells after an install cell (the `.py` also after a
+        # cell that saves figures, each bare last-line value wrapped to save it when a figure).
+        cells = [c.source for c in jupytext.read(source).cells]
+        script = [c.source for c in jupytext.read(html.parent / name).cells]
+        assert "%pip install" in script[0] and "def _save_figure" in script[1]
+        unwrapped = [re.sub(r"_save_figure\((\w+)\)$", r"\1", c) for c in script[2:]]
+        assert unwrapped == cells, f"{name}: the download is not the page's notebook"
         notebook = json.loads((html.parent / (source.stem + ".ipynb")).read_text("utf-8"))
         code_cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
         assert code_cells, "the .ipynb twin has no code cells"
         assert all(not c["outputs"] for c in code_cells), "the .ipynb twin must ship no outputs"
-        assert len(notebook["cells"]) == len(jupytext.read(source).cells)
+        assert ["".join(c["source"]) for c in notebook["cells"][1:]] == cells
+        assert "# %pip install d2l_linreg-" in "".join(notebook["cells"][0]["source"])
+    else:
+        assert (html.parent / name).read_bytes() == source.read_bytes()
 
 
 def test_notebook_page_hides_tagged_cells(built_site: Path, nav_notebook: str) -> None:
@@ -348,3 +363,178 @@ def test_notebook_css_and_figures_are_shared_files(built_site: Path, nav_noteboo
     assert not [u for u in images if u.startswith("data:")], "a figure is still a data: URL"
     for url in images:
         assert (html.parent / url).is_file() and url in page.links, f"{url}: no file or no link"
+
+
+# -- the API reference (mkdocstrings) -------------------------------------------------------------
+
+API_PAGES = ("api.md", "api-topics.md")
+
+
+def _api_headings(site: Path) -> dict[str, str]:
+    """id -> text of every heading of the API pages (mkdocstrings' ids are the dotted paths)."""
+    from bs4 import BeautifulSoup
+
+    headings = {}
+    for page in API_PAGES:
+        soup = BeautifulSoup(page_html_path(site, page).read_text(encoding="utf-8"), "html.parser")
+        for h in soup.select("article :is(h2, h3, h4)[id^='d2l_linreg.']"):
+            h.select_one("a.headerlink").decompose()
+            headings[h["id"]] = " ".join(h.get_text(" ").split())
+    return headings
+
+
+def _signature_text(obj: object) -> str:
+    """`name(a, b=1, *, c=None)` as the API page writes it: no annotations."""
+    import inspect
+
+    sig = inspect.signature(obj)  # type: ignore[arg-type]
+    params = [p.replace(annotation=inspect.Parameter.empty) for p in sig.parameters.values()]
+    plain = sig.replace(parameters=params, return_annotation=inspect.Signature.empty)
+    return f"{obj.__name__}{plain}"  # type: ignore[attr-defined]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_api_reference_lists_core_functions_with_signatures(built_site: Path) -> None:
+    import d2l_linreg as d2l
+
+    headings = _api_headings(built_site)
+    for name in ("fit_least_squares", "train", "synthetic_data"):
+        anchor = f"d2l_linreg.{name}"
+        assert anchor in headings, f"the API page has no entry {anchor}"
+        expected = _signature_text(getattr(d2l, name))
+        assert _squash(expected) in _squash(headings[anchor]), (
+            f"{anchor}: the heading {headings[anchor]!r} does not show {expected!r}"
+        )
+
+
+def test_api_reference_lists_every_public_name(built_site: Path) -> None:
+    import inspect
+
+    import d2l_linreg as d2l
+
+    headings = _api_headings(built_site)
+    missing = []
+    for name in d2l.__all__:
+        plot = name.startswith("plot_")  # loaded lazily: documented with d2l.plotting
+        anchor = f"d2l_linreg.{'plotting.' if plot else ''}{name}"
+        if anchor not in headings:
+            missing.append(f"d2l.{name}")
+        elif callable(getattr(d2l, name)) and not inspect.isclass(getattr(d2l, name)):
+            assert _squash(_signature_text(getattr(d2l, name))) in _squash(headings[anchor])
+    topics = [
+        n
+        for n in dir(d2l)
+        if not n.startswith("_")
+        and inspect.ismodule(getattr(d2l, n))
+        and getattr(d2l, n).__name__ == f"d2l_linreg.{n}"
+    ]
+    assert len(topics) >= 10, topics
+    for topic in topics:
+        module = getattr(d2l, topic)
+        names = getattr(module, "__all__", None) or [
+            n
+            for n, obj in vars(module).items()
+            if not n.startswith("_")
+            and getattr(obj, "__module__", None) == module.__name__
+            and (inspect.isfunction(obj) or inspect.isclass(obj))
+        ]
+        for name in names:
+            documented = {f"d2l_linreg.{topic}.{name}", f"d2l_linreg.{name}"} & headings.keys()
+            in_facade = name in d2l.__all__ and getattr(d2l, name) is getattr(module, name)
+            if not documented and not (in_facade and f"d2l_linreg.plotting.{name}" in headings):
+                missing.append(f"d2l.{topic}.{name}")
+    assert not missing, f"public names without an entry on the API pages: {missing}"
+
+
+def test_api_reference_typesets_docstring_math(built_site: Path) -> None:
+    # `$$...$$` in a docstring goes through arithmatex (generic), like the pages' math.
+    html = page_html_path(built_site, "api.md").read_text(encoding="utf-8")
+    math = re.findall(r'<div class="arithmatex"[^>]*>(.*?)</div>', html, re.DOTALL)
+    assert any(r"\ell(\hat{y}, y)" in m for m in math), "squared_loss's formula is not math"
+    assert "$$" not in re.sub(r'<div class="arithmatex".*?</div>', "", html, flags=re.DOTALL)
+
+
+def test_pages_link_functions_to_the_api_reference(built_site: Path) -> None:
+    def api_links(page: str) -> set[str]:
+        links = re.findall(
+            r'<a class="d2l-api-link" href="([^"]+)"',
+            page_html_path(built_site, page).read_text(encoding="utf-8"),
+        )
+        return {urlsplit(link).fragment for link in links}
+
+    assert "d2l_linreg.synthetic_data" in api_links("implementation/synthetic-data.md")
+    assert "d2l_linreg.train" in api_links("implementation/scratch.py")  # a notebook page
+    assert "d2l_linreg.fit_least_squares" in api_links("numerics/normal-equation-breaks.md")
+    home = page_html_path(built_site, "index.md").read_text(encoding="utf-8")
+    assert re.search(r'<a href="api/">API reference</a>', home), "the home page links no API page"
+    for page in nav_pages():
+        for link in re.findall(r'class="d2l-api-link" href="([^"]+)"', _read(built_site, page)):
+            assert urlsplit(link).fragment.startswith("d2l_linreg."), f"{page}: {link}"
+
+
+def _read(site: Path, page: str) -> str:
+    return page_html_path(site, page).read_text(encoding="utf-8")
+
+
+def test_home_and_notebook_pages_offer_the_wheel(built_site: Path, nav_notebook: str) -> None:
+    wheels = sorted(p.name for p in (built_site / "downloads").glob("d2l_linreg-*.whl"))
+    assert len(wheels) == 1, wheels
+    for page in ("index.md", nav_notebook):
+        html = page_html_path(built_site, page)
+        parsed = parse(html)
+        links = [u for u in parsed.downloads if u.endswith("downloads/" + wheels[0])]
+        assert links, f"{page}: no download link to the wheel"
+        assert (html.parent / links[0]).resolve() == (built_site / "downloads" / wheels[0])
+        assert f"pip install {wheels[0]}" in _read(built_site, page)
+
+
+# -- every Markdown page's code as a script (docs/hooks/site.py, page_script) -------------------
+
+
+def _hook() -> Any:
+    """docs/hooks/site.py as a module: the tests use the build's own extraction."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("d2l_site_hook", DOCS / "hooks" / "site.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+MARKDOWN_PAGES = [page for page in nav_pages() if page.endswith(".md")]
+
+
+@pytest.mark.parametrize("page", MARKDOWN_PAGES)
+def test_markdown_page_offers_its_code_as_a_script_that_runs(
+    built_site: Path, page: str, tmp_path: Path
+) -> None:
+    hook = _hook()
+    blocks = hook.page_blocks(DOCS / page)
+    html = page_html_path(built_site, page)
+    dest = built_site / hook.script_dest(page, use_directory_urls=True)
+    if not blocks:
+        assert not dest.exists() and "d2l-page-script" not in html.read_text(encoding="utf-8")
+        return
+    script = dest.read_text(encoding="utf-8")
+    code = "".join(f"\n{block}" for block in blocks)
+    guarded = textwrap.indent(code, "    ")  # a page that starts processes: under a main guard
+    assert script.endswith((code, guarded)), f"{dest}: not the page's code"
+    assert ">>>" not in script
+    assert (html.parent / dest.name).resolve() == dest.resolve()
+    assert dest.name in parse(html).downloads, f"{page}: no download link to {dest.name}"
+    # Run it as a reader would: a fresh interpreter, an empty folder, the package importable.
+    (tmp_path / dest.name).write_text(script, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(DOCS.parent), "MPLBACKEND": "Agg"}
+    proc = subprocess.run(
+        [sys.executable, dest.name],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, f"{dest.name} failed:\n{(proc.stdout + proc.stderr)[-4000:]}"

@@ -95,7 +95,9 @@ def fit_least_squares(
     dtype: torch.dtype = torch.float64,
     chunk_rows: int | None = None,
 ) -> LeastSquaresResult:
-    """Minimize ``½ |X w + b - y|²`` in closed form, in memory or streaming over chunks of rows.
+    r"""Minimize ``½ |X w + b - y|²`` in closed form, in memory or streaming over chunks of rows:
+
+    $$\min_{\mathbf{w},\, b}\ \tfrac{1}{2} \lVert \mathbf{X}\mathbf{w} + b - \mathbf{y} \rVert^2.$$
 
     Methods: ``"normal"`` is the textbook ``(XᵀX)⁻¹ Xᵀy`` with an explicit inverse (teaching
     only: it squares the condition number); ``"cholesky"`` solves the same normal equations

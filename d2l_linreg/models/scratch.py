@@ -51,7 +51,9 @@ def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Per-example squared loss ``½ (y_hat - y)²``, shape (n, 1).
+    r"""Per-example squared loss ``½ (y_hat - y)²``, shape (n, 1):
+
+    $$\ell(\hat{y}, y) = \tfrac{1}{2} (\hat{y} - y)^2.$$
 
     ``y`` of shape (n,) or (n, 1) is reshaped to the shape of ``y_hat`` so that it cannot
     silently broadcast to an (n, n) matrix; any other mismatch is refused.
