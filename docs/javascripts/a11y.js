@@ -5,9 +5,12 @@
 (function () {
   const SCROLLERS = ".md-typeset pre > code, .md-typeset pre, .md-typeset div.arithmatex, " +
     ".md-typeset mjx-container[display='true'], .md-typeset .jp-OutputArea-output, " +
-    ".md-typeset .highlight-ipynb, .md-typeset :is(p, li, td):has(> .arithmatex), " +
-    ".md-typeset table:not([class])";
+    ".md-typeset .highlight-ipynb, .md-typeset :is(p, li, td):has(> .arithmatex)";
   function focusable() {
+    // A table may overflow only once its math is drawn, or at another width: always focusable.
+    for (const table of document.querySelectorAll(".md-typeset table:not([class])")) {
+      if (!table.hasAttribute("tabindex")) table.setAttribute("tabindex", "0");
+    }
     for (const el of document.querySelectorAll(SCROLLERS)) {
       const scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
       const style = getComputedStyle(el);
