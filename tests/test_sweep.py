@@ -87,8 +87,6 @@ SKIP = {
     "errors.InputTypeError": "an error type",
     "errors.InputValueError": "an error type",
     "closed_form.METHODS": "a constant",
-    "closed_form.chunked": "a module namespace: its entry point, fit_least_squares with chunks, is swept",
-    "closed_form.sources": "a module namespace: its entry point, fit_least_squares with a .npy path, is swept",
     "closed_form.IllConditionedWarning": "a warning type",
     "closed_form.RankDeficientError": "an error type",
     "closed_form.LeastSquaresResult": "a result record returned by fit_least_squares",

@@ -12,7 +12,8 @@
 * ``dd.py`` — double-double arithmetic (residuals to twice the working precision).
 """
 
-from d2l_linreg.closed_form import chunked, sources
+from d2l_linreg.closed_form import chunked as chunked  # the streaming solver's parts
+from d2l_linreg.closed_form import sources as sources  # (.npy files, iterables of chunks)
 from d2l_linreg.closed_form.api import (
     METHODS,
     IllConditionedWarning,
@@ -29,10 +30,8 @@ __all__ = [
     "IllConditionedWarning",
     "LeastSquaresResult",
     "RankDeficientError",
-    "chunked",
     "condition_number",
     "fit_least_squares",
     "lre",
     "polynomial_features",
-    "sources",
 ]
