@@ -530,6 +530,8 @@ _SKIP_IN_PROSE = [
     re.compile(r"<[^>\n]+>"),  # HTML tags and their attributes
     re.compile(r"\\(?:tag|label|ref|eqref)\{[^}]*\}"),  # equation numbers and labels
     re.compile(r"^[ \t]*(?:\d+[.)]|[-*+])[ \t]+", re.MULTILINE),  # list markers "1. "
+    # mkdocstrings directives (`::: d2l_linreg.data`) and their indented options (heading_level: 3)
+    re.compile(r"^:::[^\n]*(?:\n[ \t]+[^\n]*)*", re.MULTILINE),
 ]
 
 
