@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install -q -c constraints.txt
 HOST   ?= 127.0.0.1:8000
+# pytest-xdist workers for `make test` (conftest.py says which tests share a worker).
+JOBS   ?= 2
 
 export NO_MKDOCS_2_WARNING := 1
 
@@ -37,7 +39,7 @@ offline: $(VENV)/.docs-installed  ## a site that works from a folder (open site-
 test: $(VENV)/.test-installed  ## the whole suite, then the number-printing tests on a second kernel path
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  printf '\n*** WARNING: no chromium found: the browser test will be SKIPPED. ***\n*** Install it with: apt-get install -y chromium ***\n\n'
-	MPLBACKEND=Agg $(BIN)/python -m pytest
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 	@printf '\n*** page blocks, notebooks, doctests and number checks again on another kernel path ***\n'
 	$(OTHER_KERNEL_PATH) MPLBACKEND=Agg $(BIN)/python -m pytest -m pages
 

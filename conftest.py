@@ -75,6 +75,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_NotebooksAreNotModules(), "d2l-notebooks-are-not-modules")
 
 
+# `make test` runs two pytest-xdist workers with `--dist loadgroup`. Items of one group run in
+# one worker, in collection order: the pages (each page's blocks share a namespace, and the tests
+# that read their records must see every page run in the same process) and the browser tests
+# (one server on the port the site was built for). Other tests go to whichever worker is free.
+PAGES_GROUP = pytest.mark.xdist_group("pages")
+BROWSER_GROUP = pytest.mark.xdist_group("browser")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the page and doctest items; run the tests that read the pages' records last."""
     from _pytest.doctest import DoctestItem
@@ -83,6 +92,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if DOCS in item.path.resolve().parents:
             item.add_marker(pytest.mark.pages)
             item.add_marker(pytest.mark.slow)
+            item.add_marker(PAGES_GROUP)
         elif isinstance(item, DoctestItem):
             item.add_marker(pytest.mark.pages)
+        if item.get_closest_marker("after_pages") is not None:
+            item.add_marker(PAGES_GROUP)
+        if item.path.name == "test_browser.py":
+            item.add_marker(BROWSER_GROUP)
     items.sort(key=lambda item: item.get_closest_marker("after_pages") is not None)

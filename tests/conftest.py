@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from _nav import nav_notebooks, nav_pages
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -53,22 +54,42 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("nav_notebook", nav_notebooks())
 
 
-@pytest.fixture(scope="session")
-def site_port() -> int:
-    """A free localhost port for the browser test's server, known before the build."""
+# Under pytest-xdist (`make test` runs two workers), the site is built once for the whole run:
+# the first worker that needs it builds it under a file lock, in a folder all workers share, and
+# the others wait for it and reuse it (pytest-xdist's documented pattern for session fixtures).
+# Run without xdist, the same code builds it once for the session.
+
+
+def _shared(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A folder every worker of this run sees (the base temp's parent under xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
+
+
+def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Path:
-    """The site, built once with `mkdocs build --strict` (never -q: mkdocs #4126)."""
-    site = tmp_path_factory.mktemp("site")
+def mkdocs_build(site: Path, env: dict[str, str], cache: Path, what: str) -> None:
+    """`mkdocs build --strict` into `site` (never -q: mkdocs #4126), once per run: a failed build
+    leaves its log beside the site, and the next worker fails with it instead of building again.
+
+    mkdocs-jupyter's cache is on, in a folder of this run's own: the second build (offline)
+    reuses the notebooks the first executed, against the same package. Never a cache kept
+    between runs: its key ignores changes to d2l_linreg.
+    """
+    failed = site.with_name(site.name + ".failed")
+    if failed.exists():
+        pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+    if (site / ".build.log").exists():
+        return
     env = {
-        **os.environ,
+        **env,
         "NO_MKDOCS_2_WARNING": "1",
-        "D2L_SITE_URL": f"http://127.0.0.1:{site_port}/",  # instant navigation needs it
+        "D2L_NOTEBOOK_CACHE": "true",
+        "D2L_NOTEBOOK_CACHE_DIR": str(cache),
     }
     start = time.perf_counter()
     proc = subprocess.run(
@@ -77,14 +98,49 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, site_port: int) -> Path
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1200,
     )
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         log = (proc.stdout + proc.stderr)[-6000:]
-        pytest.fail(
-            f"`mkdocs build --strict` failed (exit {proc.returncode}) after {seconds:.1f} s:\n{log}",
-            pytrace=False,
-        )
+        message = f"{what} failed (exit {proc.returncode}) after {seconds:.1f} s:\n{log}"
+        failed.write_text(message, encoding="utf-8")
+        pytest.fail(message, pytrace=False)
     (site / ".build.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The site, built once per run with `mkdocs build --strict`, for the address in
+    `site/.port` (Material's instant navigation needs the address it is served at)."""
+    shared = _shared(tmp_path_factory, worker_id)
+    site = shared / "site"
+    with FileLock(shared / "site.lock"):
+        port = site.with_name("site.port")
+        if not port.exists():
+            port.write_text(str(_free_port()), encoding="utf-8")
+        env = {**os.environ, "D2L_SITE_URL": f"http://127.0.0.1:{port.read_text()}/"}
+        env.pop("D2L_OFFLINE", None)
+        mkdocs_build(site, env, shared / "notebook-cache", "`mkdocs build --strict`")
+    return site
+
+
+@pytest.fixture(scope="session")
+def site_port(built_site: Path) -> int:
+    """The localhost port the site was built for (the browser test serves it there)."""
+    return int(built_site.with_name("site.port").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def offline_site(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, built_site: Path
+) -> Path:
+    """The site as `make offline` builds it (D2L_OFFLINE=true: Material's offline plugin), after
+    `built_site`, whose executed notebooks it reuses."""
+    shared = _shared(tmp_path_factory, worker_id)
+    site = shared / "site-offline"
+    with FileLock(shared / "site.lock"):
+        env = {**os.environ, "D2L_OFFLINE": "true"}
+        env.pop("D2L_SITE_URL", None)
+        mkdocs_build(site, env, shared / "notebook-cache", "the offline build (`make offline`)")
     return site

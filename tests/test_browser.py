@@ -18,11 +18,8 @@ import ast
 import doctest
 import functools
 import io
-import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -437,25 +434,6 @@ def test_drawn_pages_are_in_the_nav() -> None:
 
 
 # -- the site opened from a folder (`make offline`) --------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site as `make offline` builds it (D2L_OFFLINE=true: Material's offline plugin)."""
-    site = tmp_path_factory.mktemp("site-offline")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "D2L_OFFLINE": "true"}
-    env.pop("D2L_SITE_URL", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"offline build failed:\n{(proc.stdout + proc.stderr)[-4000:]}", pytrace=False)
-    return site
 
 
 def test_offline_site_from_a_folder(tabs: Any, offline_site: Path) -> None:
