@@ -271,7 +271,9 @@ def axe_violations(page: Page) -> list[str]:
     return found
 
 
-def test_page_in_browser(tabs: Any, site_url: str, nav_page: str) -> None:
+def test_page_in_browser(tabs: Any, built_site: Path, site_url: str, nav_page: str) -> None:
+    # One load of each page in the light scheme: what went wrong while loading, the math,
+    # axe-core, the display equations at three widths, then the copy buttons of `>>>` blocks.
     tab = tabs("light")
     tab.load(site_url + page_url(nav_page))
     check_page(tab, site_url, nav_page)
@@ -288,6 +290,9 @@ def test_page_in_browser(tabs: Any, site_url: str, nav_page: str) -> None:
             f"{nav_page} at {width} px ({name}): the page is {sizes['pageWidth']} px wide "
             f"and scrolls sideways (past the right edge: {sizes['wide']})"
         )
+    if "language-pycon" in page_html_path(built_site, nav_page).read_text("utf-8"):
+        tab.page.set_viewport_size(DESKTOP)
+        check_copy_buttons(tab, nav_page)
 
 
 # Records what the page puts on the clipboard: Material's copy button (clipboard.js) selects the
@@ -309,15 +314,9 @@ RECORD_COPIES_JS = r"""
 """
 
 
-def test_copy_button_copies_code_only(
-    tabs: Any, built_site: Path, site_url: str, nav_page: str
-) -> None:
-    # A `>>>` block's copy button must copy the code alone (no prompts, no output), so that it
-    # pastes into Python or Jupyter (docs/hooks/site.py gives Material the text to copy).
-    if "language-pycon" not in page_html_path(built_site, nav_page).read_text("utf-8"):
-        pytest.skip(f"{nav_page} has no >>> block")
-    tab = tabs("light")
-    tab.load(site_url + page_url(nav_page))
+def check_copy_buttons(tab: Tab, nav_page: str) -> None:
+    """A `>>>` block's copy button must copy the code alone (no prompts, no output), so that it
+    pastes into Python or Jupyter (docs/hooks/site.py gives Material the text to copy)."""
     page = tab.page
     page.evaluate(RECORD_COPIES_JS)
     blocks = page.locator(".md-content div.language-pycon")
