@@ -92,22 +92,30 @@ def test_manual_autograd_and_concise_agree_after_every_step(d: int, seed: int) -
 
 
 def test_written_out_loops_take_the_same_steps_as_train() -> None:
-    """The pages' explicit loops: summed loss + d2l.sgd (D2L), and the formulas without autograd."""
+    """The pages' explicit loops: mean loss + SGDScratch (the main path, bit for bit), summed loss +
+    d2l.sgd (the older convention, on the loss-averaging page), and the formulas without autograd."""
     _, _, epochs = _problem(2, 0)
     w0, b0 = _start(2, 0)
     reference = _train_path("scratch", 2, 0, LR)
     w, b = w0.clone().requires_grad_(True), b0.clone().requires_grad_(True)
+    w_s, b_s = w0.clone().requires_grad_(True), b0.clone().requires_grad_(True)
+    optimizer = d2l.SGDScratch([w, b], LR)
     w_m, b_m = w0.clone(), b0.clone()
-    d2l_loop, formula_loop = [], []
+    mean_loop, summed_loop, formula_loop = [], [], []
     for batches in epochs:
         for X_B, y_B in batches:
-            d2l.squared_loss(d2l.linreg(X_B, w, b), y_B).sum().backward()
-            d2l.sgd([w, b], LR, len(y_B))
-            d2l_loop.append(torch.cat([w.detach().reshape(-1), b.detach()]))
+            optimizer.zero_grad()
+            d2l.squared_loss(d2l.linreg(X_B, w, b), y_B).mean().backward()
+            optimizer.step()
+            mean_loop.append(torch.cat([w.detach().reshape(-1), b.detach()]))
+            d2l.squared_loss(d2l.linreg(X_B, w_s, b_s), y_B).sum().backward()
+            d2l.sgd([w_s, b_s], LR, len(y_B))
+            summed_loop.append(torch.cat([w_s.detach().reshape(-1), b_s.detach()]))
             grad_w, grad_b = d2l.minibatch_gradients(X_B, y_B, w_m, b_m)
             w_m, b_m = w_m - LR * grad_w, b_m - LR * grad_b
             formula_loop.append(torch.cat([w_m.reshape(-1), b_m]))
-    assert _gap(torch.stack(d2l_loop), reference) <= STEP_TOL
+    assert torch.equal(torch.stack(mean_loop), reference)  # the same operations as d2l.train
+    assert _gap(torch.stack(summed_loop), reference) <= STEP_TOL
     assert _gap(torch.stack(formula_loop), reference) <= STEP_TOL
 
 

@@ -108,16 +108,25 @@ def test_scratch_and_manual_paths_recover_parameters(seed: int, manual: bool) ->
     assert w_err < BOUND and b_err < BOUND, (w_err, b_err)
 
 
+@pytest.mark.parametrize("convention", ["mean", "sum"])
 @pytest.mark.parametrize("seed", [0, 1])
-def test_written_out_d2l_loop_recovers_parameters(seed: int) -> None:
-    """The loop of the from-scratch page: summed loss, backward, d2l.sgd, data_iter."""
+def test_written_out_loop_recovers_parameters(seed: int, convention: str) -> None:
+    """The loop of the from-scratch page (mean loss, backward, a plain step, data_iter), and the
+    older summed convention of the loss-averaging page (summed loss, d2l.sgd dividing by |B|)."""
     X, y = d2l.synthetic_data(TRUE_W, TRUE_B, N, noise=NOISE, seed=seed)
     model = d2l.LinearRegressionScratch(2, seed=seed)
     w, b = model.w, model.b
+    optimizer = d2l.SGDScratch([w, b], LR_HALF)
     for epoch in range(EPOCHS):
         for X_B, y_B in d2l.data_iter(BATCH, X, y, seed=100 * seed + epoch):
-            d2l.squared_loss(d2l.linreg(X_B, w, b), y_B).sum().backward()
-            d2l.sgd([w, b], LR_HALF, len(y_B))
+            losses = d2l.squared_loss(d2l.linreg(X_B, w, b), y_B)
+            if convention == "mean":
+                optimizer.zero_grad()
+                losses.mean().backward()
+                optimizer.step()
+            else:
+                losses.sum().backward()
+                d2l.sgd([w, b], LR_HALF, len(y_B))
     w_err, b_err = _errors(w, b, TRUE_W, TRUE_B)
     assert w_err < BOUND and b_err < BOUND, (w_err, b_err)
 

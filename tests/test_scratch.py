@@ -1,9 +1,14 @@
 """From-scratch pieces and the manual gradients, checked against autograd."""
 
+from pathlib import Path
+
+import jupytext
 import pytest
 import torch
 
 import d2l_linreg as d2l
+
+SCRATCH_PAGE = Path(__file__).resolve().parents[1] / "docs" / "implementation" / "scratch.py"
 
 
 def test_squared_loss_has_the_half_and_guards_shapes():
@@ -96,3 +101,20 @@ def test_sgd_without_backward_says_what_to_do():
     with pytest.raises(ValueError, match=r"call loss.backward\(\) first"):
         d2l.sgd([w], lr=0.1, batch_size=2)
     assert w.tolist() == [0.0, 0.0]  # nothing was updated
+
+
+def test_scratch_page_defines_the_pieces_in_visible_cells():
+    """The reader copies code, not printed source: iterator, parameters, model, loss, optimizer."""
+    cells = [c for c in jupytext.read(SCRATCH_PAGE).cells if c.cell_type == "code"]
+    visible = "\n".join(c.source for c in cells if "hide-cell" not in c.metadata.get("tags", []))
+    for definition in (
+        "def data_iter(",
+        "def init_params(",
+        "def linreg(",
+        "def squared_loss(",
+        "class SGD:",
+    ):
+        assert definition in visible, definition
+    page = SCRATCH_PAGE.read_text(encoding="utf-8")
+    assert "show(" not in page and "inspect" not in page  # no printed package source
+    assert ".sum().backward()" not in page and "d2l.sgd(" not in page  # one convention: the mean

@@ -204,5 +204,8 @@ print(f"final loss: linear model {history.train_loss[-1]:.2g},"
 assert mlp_history.train_loss[-1] > 10 * history.train_loss[-1]
 
 # %% [markdown]
-# This is the baseline idea in miniature: a more flexible model is not automatically a better
-# one, and a linear model trained well is the number to beat.
+# A more flexible model is not automatically a better one, at least not in the same training
+# budget. This compares two training losses after five epochs on data that is exactly linear, which
+# is only a first hint; comparing models properly means measuring each on data held out from
+# training, against the error of a simple reference model, the
+# [baseline](../../beyond/baselines/).
