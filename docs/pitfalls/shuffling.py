@@ -18,7 +18,7 @@
 # the day they came in. Minibatch SGD assumes that each minibatch is a *random* sample of the
 # training set, so that its gradient is an unbiased estimate of the full gradient. Read the
 # file in order and that assumption breaks: consecutive minibatches all push the parameters the
-# same way, and the model ends every epoch tuned to whatever came last.
+# same way, and the model ends every epoch tuned to whatever came last. Symbols as on the [notation](../../notation/) page.
 #
 # This page makes the bug on purpose and measures it. The only difference between the two runs
 # below is `shuffle=False` in the loader given to the package's `train`.
