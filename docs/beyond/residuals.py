@@ -323,7 +323,7 @@ assert torch.allclose(fit.w[1:], torch.tensor([1.0, 2.0], dtype=torch.float64), 
 #
 # ## Exercises
 #
-# <!-- see: From pictures to numbers -->
+# <!-- see: From pictures to numbers --> <!-- see: Going deeper: the three tests and their thresholds -->
 #
 # **1. How many examples does a flag need?** Draw the curved problem with $n = 25, 50, 100, 400$ <!-- structural: 1 -->
 # examples, 20 seeds each, and count how often the curvature flag is raised.
