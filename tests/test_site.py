@@ -21,6 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import jupytext
 import pytest
 from _nav import DOCS, nav_notebooks, nav_pages, page_html_path, page_url
+from bs4 import BeautifulSoup
 
 SITE_ROOT_URL = "http://site.invalid/"  # a base to resolve relative links against
 
@@ -539,3 +540,32 @@ def test_markdown_page_offers_its_code_as_a_script_that_runs(
         timeout=600,
     )
     assert proc.returncode == 0, f"{dest.name} failed:\n{(proc.stdout + proc.stderr)[-4000:]}"
+
+
+# -- the alias rule: `d2l` here is d2l_linreg, not D2L's package (docs/hooks/site.py) ---------
+
+
+@pytest.mark.parametrize("page", nav_pages())
+def test_pages_importing_the_package_as_d2l_show_the_alias_box(built_site: Path, page: str) -> None:
+    source = (DOCS / page).read_text(encoding="utf-8")
+    imports = bool(_hook().ALIAS_IMPORT.search(source))
+    soup = BeautifulSoup(_read(built_site, page), "html.parser")
+    boxes = soup.select("details.d2l-alias")
+    assert len(boxes) == int(imports), (
+        f"{page}: {len(boxes)} alias boxes, imports as d2l: {imports}"
+    )
+    if imports:  # under the title, before any code, naming the three clashing functions
+        assert boxes[0].find_previous("h1") is not None and boxes[0].find_previous("pre") is None
+        for name in ("synthetic_data", "load_array", "sgd"):
+            assert f"d2l.{name}(" in boxes[0].get_text(), (page, name)
+
+
+def test_alias_pattern_matches_the_import_lines_only() -> None:
+    pattern = _hook().ALIAS_IMPORT
+    assert pattern.search(">>> import d2l_linreg as d2l\n") and pattern.search(
+        "import d2l_linreg as d2l"
+    )
+    assert not pattern.search("import d2l_linreg\n") and not pattern.search(
+        "import d2l_linreg as d2lx"
+    )
+    assert not pattern.search("# we never write: from d2l import torch as d2l")

@@ -16,7 +16,7 @@
 #
 # A fitted model leaves one number per example: the residual $r_i = \hat y_i - y_i$. (This site
 # uses the sign of the gradient formulas; statistics texts often write $y_i - \hat y_i$. Nothing
-# below depends on the sign.) When the model captures everything systematic in the data, the
+# below depends on the sign; the other symbols are as on the [notation](../../notation/) page.) When the model captures everything systematic in the data, the
 # residuals look like noise: centred on zero, with the same spread everywhere, and unrelated to
 # the fitted values, to any feature, or to any category. When they are *not* like that, the
 # pattern says what the model is missing:
@@ -154,20 +154,65 @@ assert means[0] > means[1] > means[2], means
 # %% [markdown]
 # ## From pictures to numbers
 #
-# `d2l.diagnose(y_hat, y, feature=None, groups=None)` computes one test statistic per pattern and
-# compares it with a threshold. Let $z$ be the standardized feature (or, without a feature, the
-# standardized fitted values):
+# <!-- see: Going deeper: the three tests and their thresholds -->
+#
+# `d2l.diagnose(y_hat, y, feature=None, groups=None)` turns each of the three patterns into one
+# number, a *test statistic*, that stays small when the model is adequate: $W$ for curvature,
+# $nR^2$ for a fan (heteroscedasticity: a spread that changes along the feature), and $F$ for a
+# shift between groups. A **flag** is raised when a statistic exceeds a threshold that an adequate
+# model exceeds only rarely, by chance: with the default $\alpha = 0.001$, about once in a
+# thousand fits for each flag. How each statistic is computed and where its threshold comes from
+# is in the going-deeper section below; what matters here is the verdict.
+#
+# Each `Flag` holds its `statistic`, `threshold`, `p_value` and a `description`, and is true when
+# raised; `diagnosis.flagged` lists the raised flags by name. For the four problems:
+
+# %%
+diagnoses = {}
+for kind, (X, y, groups, y_hat) in cases.items():
+    diagnoses[kind] = d2l.diagnose(y_hat, y, feature=X, groups=groups)
+    print(f"--- {kind}: flagged {diagnoses[kind].flagged}")
+    print(diagnoses[kind])
+
+# %% tags=["hide-cell"]
+expected = {
+    "adequate": (),
+    "curved": ("curvature",),
+    "fanning": ("heteroscedasticity",),
+    "shifted": ("group_shift",),
+}
+for kind, diagnosis in diagnoses.items():
+    assert diagnosis.flagged == expected[kind], (kind, diagnosis)
+# "by a wide margin": each raised statistic is at least 4 times its threshold
+for kind, name in [("curved", "curvature"), ("fanning", "heteroscedasticity"), ("shifted", "group_shift")]:
+    flag = getattr(diagnoses[kind], name)
+    assert flag.statistic > 4 * flag.threshold, (kind, flag)
+
+# %% [markdown]
+# Each problem raises exactly its own flag, by a wide margin, and the adequate model raises none.
+# The test suite checks this for ten seeds of each problem, with the statistics computed against
+# the feature and against the fitted values, and compares each statistic with an independent
+# computation (SciPy's analysis of variance, and the textbook formulas in NumPy).
+#
+# ### Going deeper: the three tests and their thresholds
+#
+# This part uses some statistics: a **standard error** is the standard deviation of an estimate
+# over repeated samples, and a $\chi^2_k$ (chi-squared) distribution is that of a sum of $k$
+# squared independent standard normal variables; its $1 - \alpha$ *quantile* is the value it
+# exceeds with probability $\alpha$. Let $z$ be the standardized feature (or, without a feature,
+# the standardized fitted values):
 #
 # * **Curvature.** Fit the residuals with a parabola, $r \approx c_0 + c_1 z + c_2 z^2$, by least
 #   squares. If the residuals do not curve, $c_2$ is zero up to noise. The statistic is
 #   $W = (c_2 / \mathrm{se}(c_2))^2$, with a *heteroscedasticity-robust* standard error
-#   $\mathrm{se}$ (White's: it uses each example's own squared residual), so that a fan cannot
+#   $\mathrm{se}$ (White's, which estimates the noise of each example from its own squared residual), so that a fan cannot
 #   pass for a curve. With no curvature, $W$ follows a $\chi^2_1$ distribution.
 # * **Heteroscedasticity.** Take the residuals $e$ of that parabola fit (so that a curve is not
 #   mistaken for a fan) and regress their squares $e^2$ on $1, z, z^2$. If the spread is the same
 #   everywhere, $z$ predicts nothing, and $n R^2$ of this regression follows a $\chi^2_2$
 #   distribution (the Breusch–Pagan test in Koenker's version, which does not assume normal noise).
-# * **Group shift.** The one-way analysis of variance of the residuals by group:
+# * **Group shift.** The one-way analysis of variance (ANOVA) of the residuals by group, which
+#   compares the spread of the group means with the spread within the groups:
 #   $F = \dfrac{\text{between-group mean square}}{\text{within-group mean square}}$. With $k$
 #   groups and no shift, $(k - 1) F$ follows a $\chi^2_{k-1}$ distribution when $n$ is large.
 #
@@ -215,47 +260,17 @@ for seed in range(400):
     old["curvature"] += d.curvature.statistic > d2l.diagnostics.chi2_quantile(0.99, 1)
     old["group_shift"] += d.group_shift.statistic > d2l.diagnostics.chi2_quantile(0.99, 2) / 2
 assert min(old.values()) >= 3 * 4, old
-X, y, groups, y_hat = cases["adequate"]
-flags = d2l.diagnose(y_hat, y, feature=X, groups=groups).flags
+Xa, ya, ga, ya_hat = cases["adequate"]
+flags = d2l.diagnose(ya_hat, ya, feature=Xa, groups=ga).flags
 for flag, df in zip(flags, [1, 2, 2]):
     limit = d2l.diagnostics.chi2_quantile(1 - alpha, df) / (df if flag.name == "group_shift" else 1)
     assert limit <= flag.threshold < 1.1 * limit, flag
 big = d2l.diagnose(
-    *[t.repeat(10, 1) for t in (y_hat.reshape(-1, 1), y)], feature=X.repeat(10, 1)
+    *[t.repeat(10, 1) for t in (ya_hat.reshape(-1, 1), ya)], feature=Xa.repeat(10, 1)
 ).curvature
 assert big.threshold < flags[0].threshold, (big, flags[0])
 
 # %% [markdown]
-# Each `Flag` holds its `statistic`, `threshold`, `p_value` and a `description`, and is true when
-# raised; `diagnosis.flagged` lists the raised flags by name. For the four problems:
-
-# %%
-diagnoses = {}
-for kind, (X, y, groups, y_hat) in cases.items():
-    diagnoses[kind] = d2l.diagnose(y_hat, y, feature=X, groups=groups)
-    print(f"--- {kind}: flagged {diagnoses[kind].flagged}")
-    print(diagnoses[kind])
-
-# %% tags=["hide-cell"]
-expected = {
-    "adequate": (),
-    "curved": ("curvature",),
-    "fanning": ("heteroscedasticity",),
-    "shifted": ("group_shift",),
-}
-for kind, diagnosis in diagnoses.items():
-    assert diagnosis.flagged == expected[kind], (kind, diagnosis)
-# "by a wide margin": each raised statistic is at least 4 times its threshold
-for kind, name in [("curved", "curvature"), ("fanning", "heteroscedasticity"), ("shifted", "group_shift")]:
-    flag = getattr(diagnoses[kind], name)
-    assert flag.statistic > 4 * flag.threshold, (kind, flag)
-
-# %% [markdown]
-# Each problem raises exactly its own flag, by a wide margin, and the adequate model raises none.
-# The test suite checks this for ten seeds of each problem, with the statistics computed against
-# the feature and against the fitted values, and compares each statistic with an independent
-# computation (SciPy's ANOVA, and the textbook formulas in NumPy).
-#
 # ## Acting on a flag
 #
 # A flag suggests a change to the model; refitting and diagnosing again tells whether the change
@@ -308,7 +323,7 @@ assert torch.allclose(fit.w[1:], torch.tensor([1.0, 2.0], dtype=torch.float64), 
 #
 # ## Exercises
 #
-# <!-- see: From pictures to numbers -->
+# <!-- see: From pictures to numbers --> <!-- see: Going deeper: the three tests and their thresholds -->
 #
 # **1. How many examples does a flag need?** Draw the curved problem with $n = 25, 50, 100, 400$ <!-- structural: 1 -->
 # examples, 20 seeds each, and count how often the curvature flag is raised.

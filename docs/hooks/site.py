@@ -451,13 +451,47 @@ def figures_as_files(soup: BeautifulSoup, page: Any) -> None:
         img.wrap(link)
 
 
+# The alias rule (one for the whole site): pages write `import d2l_linreg as d2l`, the alias of
+# D2L's own package; every page that does shows this box under its title, so that a reader who
+# also follows D2L cannot paste into the wrong namespace. D2L's signatures are those of its
+# `d2l/torch.py` (the book's package).
+ALIAS_IMPORT = re.compile(r"^\s*(?:>>> )?import d2l_linreg as d2l\b", re.M)
+ALIAS_BOX = """<details class="warning d2l-alias"><summary>Here <code>d2l</code> is this site's package,
+<code>d2l_linreg</code>, not D2L's <code>d2l</code></summary>
+<p>The code imports <code>import d2l_linreg as d2l</code>, the alias the book <em>Dive into Deep
+Learning</em> gives its own package. They are different packages, and three names exist in both
+with different arguments or behaviour:</p>
+<ul>
+<li><code>d2l.synthetic_data(w, b, num_examples, noise=0.01, *, seed=None)</code>: D2L's
+<code>synthetic_data(w, b, num_examples)</code> has no <code>noise</code> or <code>seed</code> and
+draws from the global random state.</li>
+<li><code>d2l.load_array(data, batch_size, *, shuffle=True, seed=None)</code>: D2L's
+<code>load_array(data_arrays, batch_size, is_train=True)</code> calls the shuffle flag
+<code>is_train</code> and takes no seed.</li>
+<li><code>d2l.sgd(params, lr, batch_size)</code>: the step for a <em>summed</em> loss
+(<code>p -= lr * p.grad / batch_size</code>), as in D2L's earlier editions; D2L's current
+chapter steps with an <code>SGD</code> class and a mean loss, here <code>d2l.SGDScratch</code>.</li>
+</ul>
+<p>If you work with both, do not alias this one: <code>import d2l_linreg</code>.</p></details>"""
+
+
+def add_alias_box(soup: BeautifulSoup, page: Any) -> None:
+    """The alias box under the title of a page whose code imports the package as `d2l`."""
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    title = soup.find("h1")
+    if ALIAS_IMPORT.search(source) and title is not None:
+        title.insert_after(_soup(ALIAS_BOX))
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     if not is_notebook_page(page):
         soup = _soup(html)
         set_copy_text(soup)
         add_script_link(soup, page, config)
+        add_alias_box(soup, page)
         return str(soup)
     soup = _soup(html)
+    add_alias_box(soup, page)
     remove_nbconvert_loaders(soup)
     page.toc = get_toc(toc_tokens(soup))
     add_alt_text(soup, _rendered_code_cells(page, config))

@@ -18,7 +18,7 @@
 # the closed form costs about $n d^2 + d^3$ multiply-adds, one epoch of minibatch SGD about
 # $n d$. Counts are the same on every machine; time is not. This page **measures** both on the
 # machine that builds it, finds where one epoch and the whole closed-form fit cross, and times
-# the chunked path that solves data larger than memory.
+# the chunked path that solves data larger than memory. Symbols as on the [notation](../../notation/) page.
 #
 # Every number below is measured when the page is built, on the machine that builds it (the
 # first output names it). Read them as this machine's, and the shapes of the curves as the

@@ -63,8 +63,9 @@ assert [round(v, 2) for v in w_data_units.tolist()] == [2.0, -0.34], w_data_unit
 # For the mean ½ squared loss without bias, $L(\mathbf w) = \frac{1}{2n}\lVert \mathbf X
 # \mathbf w - \mathbf y\rVert^2$, the curvature is the same everywhere: the Hessian
 # $\mathbf H = \frac1n \mathbf X^\top \mathbf X$. Its eigenvalues are the curvatures along the
-# axes of the elliptical contours, and their ratio, the condition number $\kappa$, is how
-# elongated the ellipses are (the axes' lengths differ by $\sqrt\kappa$).
+# axes of the elliptical contours, and their ratio, the Hessian's condition number
+# $\kappa(\mathbf H) = \kappa(\mathbf X)^2$ ([notation](../../notation/)), is how elongated the
+# ellipses are (the axes' lengths differ by $\sqrt{\kappa(\mathbf H)} = \kappa(\mathbf X)$).
 
 # %%
 for name, Z in [("raw", X), ("scaled", X_scaled)]:
@@ -75,10 +76,10 @@ for name, Z in [("raw", X), ("scaled", X_scaled)]:
 
 # %% [markdown]
 # Gradient descent has a single learning rate $\eta$ for all directions. Along a direction of
-# curvature $\lambda$ a step multiplies the distance to the minimum by $1 - \eta\lambda$, so it
-# diverges unless $\eta < 2/\lambda_{\max}$ (`d2l.pitfalls.max_stable_lr`). The steep direction sets the
-# limit; the flat direction, with $\lambda_{\min}$, then shrinks by only
-# $1 - \eta\lambda_{\min} > 1 - 2/\kappa$ per step. For each problem we take 75 % of its own
+# curvature $\mu$ a step multiplies the distance to the minimum by $1 - \eta\mu$, so it
+# diverges unless $\eta < 2/\mu_{\max}$ (`d2l.pitfalls.max_stable_lr`). The steep direction sets the
+# limit; the flat direction, with $\mu_{\min}$, then shrinks by only
+# $1 - \eta\mu_{\min} > 1 - 2/\kappa(\mathbf H)$ per step. For each problem we take 75 % of its own
 # largest stable rate — as large as is comfortably safe:
 
 # %%
@@ -177,7 +178,7 @@ assert f"{torch.linalg.eigvalsh(X.double().T @ X.double() / len(X))[-1]:.0f}" ==
 #
 # **1. Steps grow with the condition number.** Repeat the raw run for scales $(1, 3)$ and
 # $(1, 30)$ (60 epochs, so the slower one can finish). How does the number of steps relate to
-# $\kappa$? (`pitfalls_data.scaling_run` runs exactly the `sgd_path` code above.)
+# $\kappa(\mathbf H)$? (`pitfalls_data.scaling_run` runs exactly the `sgd_path` code above.)
 
 # %% tags=["solution"]
 # Solution 1: the same run for two more scales; kappa is the condition number of the Hessian.
@@ -210,14 +211,14 @@ assert f"{math.log(0.25 * 1000) / 3:.1f}" == "1.8" and f"{math.log(1000) / 3:.1f
 assert all(abs(r / predicted - 1) < 0.05 for r in ratios), (ratios, predicted)
 
 # %% [markdown]
-# The steps grow in proportion to $\kappa$, about $1.85\,\kappa$ here. That is the flat
-# direction's rate: with $\eta = 1.5/\lambda_{\max}$ it shrinks the error along that direction
-# by $1 - 1.5/\kappa$ per step, so its share of the excess loss (the square of the error) by
-# about $1 - 3/\kappa$. The steep direction is done after a few steps, and what is left to remove
+# The steps grow in proportion to $\kappa(\mathbf H)$, about $1.85\,\kappa(\mathbf H)$ here. That is the flat
+# direction's rate: with $\eta = 1.5/\mu_{\max}$ it shrinks the error along that direction
+# by $1 - 1.5/\kappa(\mathbf H)$ per step, so its share of the excess loss (the square of the error) by
+# about $1 - 3/\kappa(\mathbf H)$. The steep direction is done after a few steps, and what is left to remove
 # is the flat direction's share of the initial excess loss — about a quarter here, not all of it.
 # Cutting a quarter down to a thousandth of the whole takes about
-# $\frac{\kappa}{3} \ln(0.25 \cdot 1000) \approx 1.8\,\kappa$ steps (it would be
-# $\frac{\kappa}{3} \ln 1000 \approx 2.3\,\kappa$ if the flat direction held all of it).
+# $\frac{\kappa(\mathbf H)}{3} \ln(0.25 \cdot 1000) \approx 1.8\,\kappa(\mathbf H)$ steps (it would be
+# $\frac{\kappa(\mathbf H)}{3} \ln 1000 \approx 2.3\,\kappa(\mathbf H)$ if the flat direction held all of it).
 #
 # **2. A per-coordinate learning rate.** Adam divides each coordinate's step by a running <!-- structural: 2 -->
 # estimate of the size of its gradient — a diagonal rescaling, roughly what standardizing does

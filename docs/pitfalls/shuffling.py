@@ -18,7 +18,7 @@
 # the day they came in. Minibatch SGD assumes that each minibatch is a *random* sample of the
 # training set, so that its gradient is an unbiased estimate of the full gradient. Read the
 # file in order and that assumption breaks: consecutive minibatches all push the parameters the
-# same way, and the model ends every epoch tuned to whatever came last.
+# same way, and the model ends every epoch tuned to whatever came last. Symbols as on the [notation](../../notation/) page.
 #
 # This page makes the bug on purpose and measures it. The only difference between the two runs
 # below is `shuffle=False` in the loader given to the package's `train`.
@@ -137,7 +137,7 @@ for b_epoch in epochs[2:]:  # later epochs: a dip, then a climb towards the end
     assert 0 < low < steps_per_epoch and float(b_epoch[-1] - b_epoch[low]) > 0.4, b_epoch
 
 # %% [markdown]
-# *Left: the bias of the shuffled run (blue) settles near $b^* = 4.2$ and jitters. In file
+# *Left: the bias of the shuffled run (blue) settles near $b_\text{true} = 4.2$ and jitters. In file
 # order (red) it climbs through the first epoch and overshoots to almost 8, and the second epoch
 # spends most of its steps coming back down; in each later one it dips while the small targets
 # at the start of the file go by and climbs towards the end (large targets). Right: in file order the
@@ -195,6 +195,6 @@ assert history.val_loss[-1] < 1.1 * h_good.val_loss[-1]
 
 # %% [markdown]
 # Yes, here: what hurts is an order *correlated with the target*, not a repeated order. A single
-# random permutation makes every minibatch a random sample, and the bias ends close to $b^*$.
+# random permutation makes every minibatch a random sample, and the bias ends close to $b_\text{true}$.
 # Reshuffling every epoch is still the default: it also removes the small fixed pattern that one
 # order leaves in the last steps of every epoch.
