@@ -43,14 +43,7 @@ GLOSSARY: dict[str, str] = {
 # Uses found on pages that another change is rewriting (issue 10: the synthetic-data page will stop
 # training before the from-scratch page builds the loop). Empty this when those pages land; a
 # new use anywhere else fails at once.
-KNOWN: set[str] = {
-    "implementation/synthetic-data.md: 'd2l.train' (implementation/scratch.py, later on the route)",
-    "implementation/synthetic-data.md: 'LinearRegressionScratch' (implementation/scratch.py, "
-    "later on the route)",
-    "implementation/synthetic-data.md: 'SGDScratch' (implementation/scratch.py, later on the route)",
-    "implementation/scratch-vs-concise.md: 'unit roundoff' (numerics/normal-equation-breaks.md, "
-    "off the route)",
-}
+KNOWN: set[str] = set()  # uses before definition that are accepted: none
 
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")

@@ -68,7 +68,7 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def sgd(params: Iterable[torch.Tensor], lr: float, batch_size: int) -> None:
-    """D2L's minibatch SGD step for a *summed* minibatch loss: ``p -= lr * p.grad / batch_size``.
+    """Earlier D2L editions' minibatch SGD step for a *summed* minibatch loss: ``p -= lr * p.grad / batch_size``.
 
     The update happens under ``torch.no_grad()`` (it is not part of the model), then the
     gradients are zeroed so that the next ``backward()`` does not add to them.

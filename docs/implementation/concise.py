@@ -65,7 +65,7 @@ print("learned bias:", model.bias.data)
 # * `torch.manual_seed(0)` fixes PyTorch's global random state, so the data, the initial weights
 #   of `nn.Linear` and the shuffling order are the same on every run.
 # * `X` is a $(1000, 2)$ matrix of standard normal features and `y` the $(1000, 1)$ column
-#   $\mathbf X \mathbf w^* + b^* + \boldsymbol\epsilon$ with noise of standard deviation $0.01$:
+#   $\mathbf X \mathbf w_\text{true} + b_\text{true} + \boldsymbol\epsilon$ with noise of standard deviation $0.01$:
 #   the [synthetic problem](../synthetic-data/).
 # * `DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True)` draws a new random order at
 #   every epoch and yields minibatches of 32 examples (the last one has 8).
@@ -81,7 +81,7 @@ print("learned bias:", model.bias.data)
 #   $n$ gives the mean loss over the epoch's examples, even with the smaller last batch. The
 #   printed loss is measured *during* the epoch, while the parameters are still moving.
 #
-# The printed weight and bias are within $0.01$ of $\mathbf w^* = (2, -3.4)$ and $b^* = 4.2$, and
+# The printed weight and bias are within $0.01$ of $\mathbf w_\text{true} = (2, -3.4)$ and $b_\text{true} = 4.2$, and
 # the last epoch's loss is close to $\sigma^2 = 0.0001$, the mean squared noise: without the ½,
 # that is the floor a perfect fit reaches.
 

@@ -35,8 +35,8 @@ import d2l_linreg as d2l
 # %% [markdown]
 # ## The data
 #
-# One thousand examples with two features, drawn from $\mathbf y = \mathbf X \mathbf w^* + b^* +
-# \boldsymbol\epsilon$ with $\mathbf w^* = (2, -3.4)^\top$, $b^* = 4.2$ and noise of standard
+# One thousand examples with two features, drawn from $\mathbf y = \mathbf X \mathbf w_\text{true} + b_\text{true} +
+# \boldsymbol\epsilon$ with $\mathbf w_\text{true} = (2, -3.4)^\top$, $b_\text{true} = 4.2$ and noise of standard
 # deviation $0.01$. `features` has shape $(n, d) = (1000, 2)$ and `labels` shape $(1000, 1)$.
 
 # %%
@@ -266,7 +266,7 @@ b_err = float((b.detach() - true_b).abs().max())
 print("learned w:", [round(v, 3) for v in w.detach().reshape(-1).tolist()],
       " true w:", [round(v, 3) for v in true_w.tolist()])
 print("learned b:", round(float(b.detach()), 3), " true b:", true_b)
-print(f"max|w - w*| < 0.001: {w_err < 0.001}, |b - b*| < 0.001: {b_err < 0.001}")
+print(f"max|w - w_true| < 0.001: {w_err < 0.001}, |b - b_true| < 0.001: {b_err < 0.001}")
 
 # %% tags=["hide-cell"]
 assert w_err < 0.01 and b_err < 0.01, (w_err, b_err)
@@ -298,7 +298,7 @@ history = d2l.train(model, d2l.squared_loss, optimizer, (features, labels),
 print("loss per epoch:", [f"{loss:.1g}" for loss in history.train_loss])
 w_err = float((model.w.detach().reshape(-1) - true_w).abs().max())
 b_err = float((model.b.detach() - true_b).abs().max())
-print(f"max|w - w*| < 0.001: {w_err < 0.001}, |b - b*| < 0.001: {b_err < 0.001}")
+print(f"max|w - w_true| < 0.001: {w_err < 0.001}, |b - b_true| < 0.001: {b_err < 0.001}")
 
 # %% [markdown]
 # `InMemoryLoader` visits the examples in another order than `data_iter` did above, so the run
@@ -373,7 +373,7 @@ d2l.train(slow, d2l.squared_loss, optimizer, (features, labels),
           num_epochs=5, batch_size=32, seed=0)
 slow_w_err = float((slow.w.detach().reshape(-1) - true_w).abs().max())
 slow_b_err = float((slow.b.detach() - true_b).abs().max())
-print(f"lr = 0.03: max|w - w*| = {slow_w_err:.4f}, |b - b*| = {slow_b_err:.4f}")
+print(f"lr = 0.03: max|w - w_true| = {slow_w_err:.4f}, |b - b_true| = {slow_b_err:.4f}")
 
 # %% tags=["hide-cell"]
 assert slow_w_err > 0.01 and slow_b_err > 0.01, (slow_w_err, slow_b_err)
@@ -404,7 +404,7 @@ optimizer = d2l.SGDScratch(full.params, lr=0.06)
 full_history = d2l.train(full, d2l.squared_loss, optimizer, (features, labels),
                          num_epochs=5, batch_size=1000, seed=0)
 full_w_err = float((full.w.detach().reshape(-1) - true_w).abs().max())
-print(f"{len(full_history.step_loss)} steps, max|w - w*| = {full_w_err:.2f}")
+print(f"{len(full_history.step_loss)} steps, max|w - w_true| = {full_w_err:.2f}")
 
 # %% tags=["hide-cell"]
 assert len(full_history.step_loss) == 5 and full_w_err > 1
@@ -434,10 +434,10 @@ assert 1.5 < 2 / float(curvature.max()) < 2.5  # the limit 2 / lambda_max lies b
 
 # %% [markdown]
 # The loss is quadratic in $(\mathbf w, b)$. Along an eigenvector of its Hessian
-# $\mathbf A^\top \mathbf A / n$ with eigenvalue (curvature) $\lambda$, a full gradient step
-# multiplies the error by $1 - \eta\lambda$; minibatch steps do the same on average. The error
-# shrinks while $|1 - \eta\lambda| < 1$, that is, for $\eta < 2/\lambda$, and the largest
-# $\lambda$ sets the limit. All three eigenvalues are close to 1, so the limit is near
+# $\mathbf A^\top \mathbf A / n$ with eigenvalue (curvature) $\mu$, a full gradient step
+# multiplies the error by $1 - \eta\mu$; minibatch steps do the same on average. The error
+# shrinks while $|1 - \eta\mu| < 1$, that is, for $\eta < 2/\mu$, and the largest
+# $\mu$ sets the limit. All three eigenvalues are close to 1, so the limit is near
 # $\eta = 2$: at $1.0$ and $1.5$ training still converges, at $2.5$ the error grows at every step
 # until the loss overflows and `d2l.train` stops with `history.diverged` set. (With the ½-less
 # `nn.MSELoss`, the curvature doubles and the limit halves.)
@@ -448,7 +448,7 @@ assert 1.5 < 2 / float(curvature.max()) < 2.5  # the limit 2 / lambda_max lies b
 # recovered parameters? <!-- structural: 3 -->
 
 # %% tags=["solution"]
-# Solution 3: every step climbs the loss, so the parameters run away from w*.
+# Solution 3: every step climbs the loss, so the parameters run away from w_true.
 class AscentSGD(SGD):
     def step(self):
         with torch.no_grad():
@@ -463,11 +463,11 @@ for rate in [0.06, 0.5]:
     growth = [later / earlier for earlier, later in zip(h.train_loss, h.train_loss[1:])]
     up_w_err = float((up.w.detach().reshape(-1) - true_w).abs().max())
     print(f"lr {rate}: epochs run {h.num_epochs}, loss grows over 10-fold per epoch:"
-          f" {min(growth) > 10}, max|w - w*| > 1000: {up_w_err > 1000}, diverged: {h.diverged}")
+          f" {min(growth) > 10}, max|w - w_true| > 1000: {up_w_err > 1000}, diverged: {h.diverged}")
 
 # %% [markdown]
 # The loss grows by orders of magnitude each epoch and the weights end thousands away from
-# $\mathbf w^*$. With the larger rate, the loss overflows to infinity in the fourth epoch, and
+# $\mathbf w_\text{true}$. With the larger rate, the loss overflows to infinity in the fourth epoch, and
 # `d2l.train` stops there with `history.diverged` set (keeping the last finite parameters).
 #
 # **4. The shape bug, trained.** The [synthetic-data page](../synthetic-data/#a-shape-bug) showed <!-- structural: 4 -->
@@ -509,6 +509,6 @@ assert stuck > 1000 * 0.01**2 / 2
 # %% [markdown]
 # Nothing crashes and the loss goes down, then stalls: on real data this run would look like "the
 # features are not predictive". On the controlled problem it is unmistakable: the loss stalls over
-# a thousand times above the noise floor, and $\mathbf w$ is nowhere near $\mathbf w^*$. The bug
+# a thousand times above the noise floor, and $\mathbf w$ is nowhere near $\mathbf w_\text{true}$. The bug
 # is in the code. `d2l.train` compares the shapes of predictions and targets before any loss sees
 # them, and names the fix.
