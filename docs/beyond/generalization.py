@@ -59,14 +59,23 @@ noise, num_train, num_val, max_degree = 0.1, 20, 200, 15
 print("coefficients:", [round(c, 3) for c in G.TRUE_COEFFICIENTS])
 train = G.polynomial_data(num_train, noise=noise, seed=0)  # (x, y), each (20, 1)
 val = G.polynomial_data(num_val, noise=noise, seed=1)  # (x, y), each (200, 1)
+print("x within [-1, 1]:", bool(train[0].abs().max() <= 1 and val[0].abs().max() <= 1))
+
+# %% [markdown]
+# ## Training and validation error against the degree
+#
+# `d2l.generalization.degree_sweep(train, val, degrees)` fits each degree by least squares and
+# returns both RMSEs:
+
+# %%
 sweep = G.degree_sweep(train, val, range(max_degree + 1))
 print("degree  train RMSE  validation RMSE")
 for k, tr, va in zip(sweep.values, sweep.train_rmse, sweep.val_rmse):
     print(f"{k:6}  {tr:10.2g}  {va:15.2g}")
 print("best degree on validation:", sweep.best)
-print("parameters of the largest model:", max_degree + 1)
+print("parameters of the largest model:", max_degree + 1, "for", len(train[0]), "training examples")
 
-# %% alt="Training and validation RMSE (log scale) against the polynomial degree 0 to 15. The training RMSE falls with every degree and ends below the dotted noise level. The validation RMSE falls to its minimum at degree 3, close to the noise level, then rises, by orders of magnitude beyond degree 9."
+# %% alt="Training and validation RMSE (log scale) against the polynomial degree. The training RMSE falls with every degree and ends below the dotted noise level. The validation RMSE falls to its minimum at the cubic's degree, close to the noise level, then rises, by orders of magnitude at the highest degrees."
 G.plot_sweeps(sweep, floor=noise, title="20 training examples")
 
 # %% tags=["hide-cell"]
@@ -79,12 +88,11 @@ assert v[15] > 10 * v[3]  # "more than 10 times"
 assert v[1] > 3 * v[3] and t[1] > 3 * t[3]  # underfitting: both errors high
 assert abs(t[2] - v[2]) < 0.5 * v[2] and abs(t[1] - v[1]) < 0.5 * v[1]  # "close to each other"
 assert t[15] < noise < v[3] < 1.5 * noise  # below the noise level; degree 3 near it
-assert float(train[0].min()) >= -1 and float(train[0].max()) <= 1  # x in [-1, 1]
 
 # %% [markdown]
 # ## Underfitting and overfitting
 #
-# <!-- see: Polynomials of growing degree -->
+# <!-- see: Training and validation error against the degree -->
 #
 # The table and the figure show the two ways a model fails.
 #
@@ -125,29 +133,30 @@ assert float(train[0].min()) >= -1 and float(train[0].max()) <= 1  # x in [-1, 1
 # %%
 sizes, num_draws = [8, 12, 20, 50, 100, 500], 10
 curves = {k: G.learning_curve(k, sizes, num_val=1000, num_draws=num_draws, seed=0) for k in (1, 3)}
-for k, c in curves.items():
-    print(f"degree {k}: n      ", "".join(f"{n:>7}" for n in c.values))
-    print("          train  ", "".join(f"{e:7.3f}" for e in c.train_rmse))
-    print("          val    ", "".join(f"{e:7.3f}" for e in c.val_rmse))
+for name, c in zip(["line", "cubic"], curves.values()):
+    print(f"{name:6} n    ", "".join(f"{n:>7}" for n in c.values))
+    print("       train", "".join(f"{e:7.3f}" for e in c.train_rmse))
+    print("       val  ", "".join(f"{e:7.3f}" for e in c.val_rmse))
 
-# %% alt="Learning curves: RMSE against the number of training examples from 8 to 500 (log scales) for degree 1 and degree 3. For degree 3, the training RMSE rises and the validation RMSE falls until both meet at the dotted noise level. For degree 1, both curves meet near 0.53, far above the noise level."
+# %% alt="Learning curves: RMSE against the number of training examples (log scales) for a straight line and for the cubic. For the cubic, the training RMSE rises and the validation RMSE falls until both meet at the dotted noise level. For the straight line, both curves meet far above the noise level."
 G.plot_sweeps(*curves.values(), labels=["degree 1", "degree 3"], log_x=True, floor=noise)
 
 # %% tags=["hide-cell"]
 c1, c3 = curves[1], curves[3]
 gap = [va - tr for tr, va in zip(c3.train_rmse, c3.val_rmse)]
 assert gap[-1] < gap[0] / 10  # "less than a tenth"
-assert c3.train_rmse[0] < 0.9 * c3.train_rmse[-1] and c3.val_rmse[-1] < 0.6 * c3.val_rmse[0]
+assert c3.train_rmse[0] * 1.1 < c3.train_rmse[-1] and c3.val_rmse[-1] * 1.5 < c3.val_rmse[0]
 assert abs(c3.val_rmse[-1] - noise) < 0.05 * noise  # "within 5 %"
 assert abs(c3.train_rmse[-1] - noise) < 0.05 * noise
-assert min(c1.val_rmse) > 0.5 and min(c1.train_rmse[3:]) > 0.5  # degree 1 stays high
+assert min(c1.val_rmse) > 0.5 and min(c1.train_rmse[sizes.index(50) :]) > 0.5  # stays high
 assert abs(c1.val_rmse[-1] - c1.train_rmse[-1]) < 0.05 * c1.val_rmse[-1]
 
 # %% [markdown]
-# For degree 3, the training error rises with $n$ (20 examples are easier to fit than 500) and
-# the validation error falls; at $n = 500$ the gap between them is less than a tenth of the gap <!-- structural: 20 -->
-# at $n = 8$, and both RMSEs are within 5 % of $\sigma = 0.1$. More data cures overfitting. For
-# degree 1 it does not cure anything: from 50 examples on, both errors stay above 0.5, because no
+# For the cubic, the training error rises with $n$ (a few examples are easier to fit than many)
+# and the validation error falls; at the largest $n$ the gap between them is less than a tenth
+# of the gap at the smallest, and both RMSEs are within 5 % of $\sigma$. More data cures
+# overfitting. For the line it does not cure anything: from 50 examples on, both errors stay
+# above 0.5, because no
 # straight line follows a cubic however many examples it sees. Underfitting needs a larger model,
 # overfitting a smaller model or more data, and the gap between training and validation error
 # tells which of the two you face.
@@ -168,8 +177,8 @@ assert abs(c1.val_rmse[-1] - c1.train_rmse[-1]) < 0.05 * c1.val_rmse[-1]
 # `d2l.generalization.cross_validate(data, values, k=..., seed=...)` the mean errors.
 #
 # Take 30 examples. A hold-out split keeps 6 of them for validation (20 %): we repeat it with
-# 10 different random splits and see which degree each one picks; then 5-fold
-# cross-validation, with 10 different shuffles:
+# ten different random splits and see which degrees they pick; then 5-fold cross-validation,
+# with ten different shuffles:
 
 # %%
 data = G.polynomial_data(30, noise=noise, seed=2)  # 30 examples in all
@@ -180,15 +189,15 @@ for seed in range(num_splits):
     holdout.append(G.degree_sweep(tr, va, degrees).best)
 kfold = [G.cross_validate(data, degrees, k=k, seed=seed).best for seed in range(num_splits)]
 print("examples:", len(data[0]), " validation examples per hold-out split:", len(va[0]))
-print("hold-out picks:", holdout)
-print("5-fold picks:  ", kfold)
+print("degrees picked by the hold-out splits:  ", sorted(set(holdout)))
+print("degrees picked by cross-validation:     ", sorted(set(kfold)))
 
 # %% tags=["hide-cell"]
 assert max(holdout) - min(holdout) > 2 * (max(kfold) - min(kfold))
 assert all(3 <= d <= 4 for d in kfold)
 
 # %% [markdown]
-# The hold-out choice wanders with the split; 5-fold cross-validation picks 3 or 4 every time <!-- structural: 5 -->
+# The hold-out choice wanders with the split; cross-validation picks 3 or 4 every time
 # (the cubic's coefficient of $x^4$ is 0, and with 30 examples degrees 3 and 4 are nearly <!-- structural: 4 0 -->
 # tied). Once the degree is chosen, refit on all 30 examples and measure the test error on data <!-- structural: 3 -->
 # that took no part in any choice:

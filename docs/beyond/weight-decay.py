@@ -107,6 +107,12 @@ train = G.polynomial_data(20, noise=noise, seed=0)  # the same draws as on the p
 val = G.polynomial_data(200, noise=noise, seed=1)
 test = G.polynomial_data(1000, noise=noise, seed=3)
 lams = [10.0**e for e in range(-8, 1)]  # 1e-8, ..., 1
+print("setting: sigma", noise, "degree", degree, "examples", [len(p[0]) for p in (train, val, test)])
+
+# %% [markdown]
+# ### The sweep over λ
+
+# %%
 sweep = G.weight_decay_sweep(train, val, lams, degree=degree)
 print("lambda   train RMSE  validation RMSE")
 for lam, tr, va in zip(sweep.values, sweep.train_rmse, sweep.val_rmse):
@@ -114,7 +120,7 @@ for lam, tr, va in zip(sweep.values, sweep.train_rmse, sweep.val_rmse):
 best = sweep.best
 print("lambda chosen on validation:", f"{best:.0e}")
 
-# %% alt="Training and validation RMSE (log scale) of a degree-15 polynomial against the weight decay lambda from 1e-8 to 1 (log scale). The training RMSE rises steadily with lambda. The validation RMSE is above 100 at the smallest lambda, falls to a minimum near 0.2 around lambda = 1e-3, and rises again for larger lambda."
+# %% alt="Training and validation RMSE (log scale) of the highest-degree polynomial against the weight decay lambda (log scale). The training RMSE rises steadily with lambda. The validation RMSE is huge at the smallest lambda, falls by orders of magnitude to a minimum at an intermediate lambda, and rises again for larger lambda."
 G.plot_sweeps(sweep, log_x=True, floor=noise, title="degree 15, 20 training examples")
 
 # %% tags=["hide-cell"]
