@@ -167,11 +167,12 @@ assert final.val_rmse[0] < 3 * cubic.val_rmse[0] < 3 * 1.5 * noise
 num_inputs, num_train, lr, num_epochs = 200, 20, 0.05, 80
 X, y = d2l.synthetic_data(torch.full((num_inputs,), 0.01), 0.05, 120, noise=0.01, seed=0)
 train, val = (X[:num_train], y[:num_train]), (X[num_train:], y[num_train:])
+full_batch = d2l.InMemoryLoader(*train, batch_size=num_train, shuffle=False)  # one batch: no shuffle
 models = {}
 for wd in [0.0, 3.0]:
     model = d2l.linear_model(num_inputs, sigma=0.0, seed=0)  # w = 0, b = 0
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, weight_decay=wd)  # decays w and b
-    d2l.train(model, d2l.squared_loss, optimizer, train, num_epochs=num_epochs, batch_size=num_train, seed=0)
+    d2l.train(model, d2l.squared_loss, optimizer, full_batch, num_epochs=num_epochs)
     models[wd] = model
     if wd == 0.0:
         print("parameters:", sum(p.numel() for p in model.parameters()))
