@@ -1,6 +1,6 @@
 """The figure of the generalization pages: training and validation error against a hyperparameter.
 
-Loaded on first use (``d2l.generalization.plot_sweeps``), so that importing the package does
+Loaded by ``d2l.generalization.plot_sweeps`` on first use, so that importing the package does
 not import matplotlib.
 """
 
@@ -16,28 +16,14 @@ from d2l_linreg.generalization.sweeps import Sweep
 from d2l_linreg.plotting import COLORS, _figure
 
 
-def plot_sweeps(
+def draw_sweeps(
     *sweeps: Sweep,
     labels: Any = None,
     log_x: bool = False,
     floor: float | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Training (dashed) and validation (solid) RMSE of each sweep against its values, log y.
-
-    Args:
-        sweeps: one or more :class:`Sweep` of the same hyperparameter, one colour each.
-        labels: a name per sweep for the legend (default: none, one sweep).
-        log_x: a logarithmic x axis (for λ, or the number of examples).
-        floor: draw a horizontal line at this RMSE (the noise level, which no model beats).
-        title: optional title.
-
-    Example:
-        >>> s = Sweep("degree", (1, 2), (0.5, 0.1), (0.6, 0.2))
-        >>> fig = plot_sweeps(s, floor=0.1)
-        >>> fig.axes[0].get_xlabel(), fig.axes[0].get_yscale()
-        ('degree', 'log')
-    """
+    """:func:`d2l_linreg.generalization.plot_sweeps` (documented there), with matplotlib loaded."""
     if not sweeps or not all(isinstance(s, Sweep) for s in sweeps):
         raise InputTypeError(
             f"sweeps must be Sweep results (got {[type(s).__name__ for s in sweeps]}); pass "
