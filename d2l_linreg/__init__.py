@@ -9,7 +9,7 @@ The chapter's API is here, one level deep (``__all__``, at most 40 names):
 
 Everything else is one namespace further, named after its topic, as the site's table of
 contents is: ``d2l.data``, ``d2l.models``, ``d2l.training``, ``d2l.closed_form``,
-``d2l.baselines``, ``d2l.diagnostics``, ``d2l.errors``, ``d2l.noise``, ``d2l.bias``, ``d2l.likelihood``,
+``d2l.baselines``, ``d2l.diagnostics``, ``d2l.errors``, ``d2l.generalization``, ``d2l.noise``, ``d2l.bias``, ``d2l.likelihood``,
 ``d2l.pitfalls``, ``d2l.worked_examples`` and ``d2l.plotting``. The deliberately wrong code
 of the pitfalls pages lives only under ``d2l.pitfalls``:
 
@@ -28,6 +28,7 @@ from d2l_linreg import closed_form as closed_form
 from d2l_linreg import data as data
 from d2l_linreg import diagnostics as diagnostics
 from d2l_linreg import errors as errors
+from d2l_linreg import generalization as generalization
 from d2l_linreg import likelihood as likelihood
 from d2l_linreg import models as models
 from d2l_linreg import noise as noise

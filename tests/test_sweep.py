@@ -44,6 +44,7 @@ NAMESPACES = (
     "data",
     "diagnostics",
     "errors",
+    "generalization",
     "likelihood",
     "models",
     "noise",
@@ -104,6 +105,8 @@ SKIP = {
     "pitfalls.SubsetSearch": "a result record returned by subset_search",
     "pitfalls.SkipZeroGrad": "a deliberately broken optimizer wrapper: it forwards step() as is",
     "plotting.PageFigure": "matplotlib's Figure with a PNG repr; its arguments are matplotlib's",
+    "generalization.Sweep": "a result record returned by the sweeps",
+    "generalization.TRUE_COEFFICIENTS": "a constant",
     "worked_examples.NormalEquationResult": "a result record of normal_equation_no_bias",
     "worked_examples.SGDUpdateResult": "a result record of sgd_update",
 }
@@ -322,6 +325,43 @@ SPECS: dict[str, Spec] = {
     "diagnostics.residual_case": Spec(
         lambda: {"kind": "curved", "num_examples": 40, "seed": 0},
         skip={"num_examples:huge": "runs for minutes: csvdiag branch to bound it (xfail below)"},
+    ),
+    "generalization.polynomial_data": Spec(lambda: {"num_examples": 12, "noise": 0.1, "seed": 0}),
+    "generalization.degree_sweep": Spec(
+        lambda: {
+            "train": d2l.generalization.polynomial_data(12, seed=0),
+            "val": d2l.generalization.polynomial_data(8, seed=1),
+            "degrees": [0, 1, 3],
+        }
+    ),
+    "generalization.weight_decay_sweep": Spec(
+        lambda: (
+            {"train": _data(), "val": _data(6, seed=1), "weight_decays": [0.01, 1.0]}
+            | {"degree": None}
+        ),
+        ok={"degree": {"None"}},
+    ),
+    "generalization.learning_curve": Spec(
+        lambda: (
+            {"degree": 2, "sizes": [6, 12], "num_val": 20, "num_draws": 2}
+            | {"noise": 0.1, "seed": 0}
+        )
+    ),
+    "generalization.plot_sweeps": Spec(
+        lambda: (
+            {"sweeps": d2l.generalization.Sweep("degree", (1, 2), (0.5, 0.1), (0.6, 0.2))}
+            | {"labels": ["a"], "log_x": False, "floor": 0.1, "title": "t"}
+        ),
+        fn=lambda sweeps, **kw: d2l.generalization.plot_sweeps(sweeps, **kw),
+        ok={"labels": {"None"}, "floor": {"None"}, "title": {"None", "bogus"}},
+    ),
+    "generalization.kfold_splits": Spec(_xy(k=3, seed=0)),
+    "generalization.cross_validate": Spec(
+        lambda: (
+            {"data": d2l.generalization.polynomial_data(12, seed=0), "values": [1, 2]}
+            | {"k": 3, "hyperparameter": "degree", "degree": None, "seed": 0}
+        ),
+        ok={"degree": {"None"}},
     ),
     "worked_examples.sgd_update": Spec(
         lambda: {"x": (1.0, 2.0), "y": (3.0, 5.0), "w": 0.0, "b": 0.0, "lr": 0.1}
