@@ -33,7 +33,7 @@ GLOSSARY: dict[str, str] = {
     r"\bKoenker\b": "beyond/residuals.py",
     r"\bANOVA\b": "beyond/residuals.py",
     r"\\chi\^2|\bchi-squared\b": "beyond/residuals.py",
-    r"\bweight[ _]decay\b": "beyond/bias.md",
+    r"\bweight[ _]decay\b": "beyond/weight-decay.py",
     r"\bd2l\.train\b": "implementation/scratch.py",
     r"\bLinearRegressionScratch\b": "implementation/scratch.py",
     r"\bSGDScratch\b": "implementation/scratch.py",
