@@ -48,6 +48,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from dataclasses import dataclass
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any
@@ -222,17 +223,54 @@ _ANCESTORS = (
 NOTEBOOK_CSS: dict[str, str] = {}  # the untrimmed CSS, by its placeholder file name
 
 
-def _selector_used(selector: str, pages: list[BeautifulSoup]) -> bool:
+# A class or id that no notebook page has rules a selector out before soupsieve runs (which
+# is slow: a selector that matches nothing walks the whole document). Names are read outside
+# attribute brackets and strings; a selector with a functional pseudo-class or an escape is left
+# to soupsieve.
+_NAMES = re.compile(r"([.#])(-?[_a-zA-Z][\w-]*)")
+_BRACKETS = re.compile(r"\[[^\]]*\]|\"[^\"]*\"|'[^']*'")
+
+
+@dataclass
+class _Pages:
+    """Every notebook page's content in one document, with the classes and ids it uses."""
+
+    soup: BeautifulSoup
+    classes: set[str]
+    ids: set[str]
+    seen: dict[str, bool]  # selector -> used (a selector recurs in many rules)
+
+    @classmethod
+    def of(cls, contents: list[str]) -> _Pages:
+        soup = _soup(_ANCESTORS.format("".join(contents)))
+        classes = {c for tag in soup.find_all(class_=True) for c in tag.get("class", [])}
+        ids = {str(tag["id"]) for tag in soup.find_all(id=True)}
+        return cls(soup, classes, ids, {})
+
+
+def _could_match(selector: str, pages: _Pages) -> bool:
+    if "(" in selector or "\\" in selector:
+        return True
+    for kind, name in _NAMES.findall(_BRACKETS.sub("", selector)):
+        if name not in (pages.classes if kind == "." else pages.ids):
+            return False
+    return True
+
+
+def _selector_used(selector: str, pages: _Pages) -> bool:
     plain = _SCHEME.sub("", _PSEUDO.sub("", selector)).strip()
     if _ALWAYS.match(plain) or re.match(r"^(:root|html|body)\b", selector.strip()):
         return True
-    try:
-        return any(page.select_one(plain) is not None for page in pages)
-    except Exception:  # a selector soupsieve does not support: keep the rule
-        return True
+    if plain not in pages.seen:
+        try:
+            used = _could_match(plain, pages) and pages.soup.select_one(plain) is not None
+        except Exception:  # a selector soupsieve does not support: keep the rule
+            used = True
+        pages.seen[plain] = used
+    return pages.seen[plain]
 
 
-def trim_css(css: str, pages: list[BeautifulSoup]) -> str:
+def trim_css(css: str, pages: _Pages) -> str:
     import tinycss2
 
     def keep(rules: list[Any]) -> list[str]:
@@ -257,9 +295,9 @@ def trim_css(css: str, pages: list[BeautifulSoup]) -> str:
 def write_trimmed_notebook_css(files: Files, config: Any) -> None:
     """Trim the collected notebook CSS against every notebook page, write it, fix the links."""
     notebook_pages = [f.page for f in files if f.page is not None and is_notebook_page(f.page)]
-    soups = [_soup(_ANCESTORS.format(page.content or "")) for page in notebook_pages]
+    pages = _Pages.of([page.content or "" for page in notebook_pages])
     for placeholder, css in NOTEBOOK_CSS.items():
-        trimmed = trim_css(css, soups)
+        trimmed = trim_css(css, pages)
         digest = hashlib.sha256(trimmed.encode()).hexdigest()[:12]
         name = f"{NOTEBOOK_CSS_DEST}/jupyter-{digest}.css"
         dest = Path(config["site_dir"]) / name
