@@ -227,9 +227,18 @@ def projection() -> PageFigure:
     ax.set_facecolor(s.background)
     ax.set_axis_off()
     ax.view_init(elev=18, azim=-62)
-    plane = [(-0.3, -0.3, 0.0), (1.8, -0.3, 0.0), (1.8, 1.5, 0.0), (-0.3, 1.5, 0.0)]
+    plane = [(-0.2, -0.2, 0.0), (1.6, -0.2, 0.0), (1.6, 1.4, 0.0), (-0.2, 1.4, 0.0)]
     ax.add_collection3d(Poly3DCollection([plane], facecolor=s.muted, alpha=0.22, edgecolor=s.muted))
-    ax.text(-0.25, 1.2, 0.0, "column space of $\\mathbf{X}$", color=s.muted, fontsize=10)
+    ax.text(
+        -0.2,
+        1.4,
+        0.0,
+        "column space of $\\mathbf{X}$",
+        color=s.muted,
+        fontsize=10,
+        ha="right",
+        va="bottom",
+    )
 
     def arrow(v: torch.Tensor, color: str, width: float = 1.8) -> None:
         ax.quiver(0, 0, 0, *v.tolist(), color=color, linewidth=width, arrow_length_ratio=0.08)
@@ -256,8 +265,8 @@ def projection() -> PageFigure:
     u, v = -r / r.norm(), -y_hat / y_hat.norm()
     corner = torch.stack([y_hat + a * u, y_hat + a * u + a * v, y_hat + a * v]).T.tolist()
     ax.plot(*corner, color=s.foreground, linewidth=1.0)
-    ax.set(xlim=(-0.2, 1.6), ylim=(-0.2, 1.4), zlim=(0.0, 1.2))
-    ax.set_box_aspect((1.8, 1.6, 1.2), zoom=1.25)
+    ax.set(xlim=(-0.2, 1.6), ylim=(-0.2, 1.4), zlim=(0.0, 1.05))
+    ax.set_box_aspect((1.8, 1.6, 1.05), zoom=1.1)
     fig.data = {"X": X.tolist(), "y": yv.tolist(), "w": fit.w.tolist(), "y_hat": y_hat.tolist()}
     fig.data["r"] = r.tolist()
     return fig
