@@ -182,7 +182,7 @@ def test_neuron_shows_inputs_weights_bias_and_one_output() -> None:
 
 @pytest.mark.slow
 def test_the_built_pages_show_each_figure_in_both_schemes(built_site: Path) -> None:
-    from tests._nav import page_html_path
+    from _nav import page_html_path
 
     for page in PAGES:
         rel = page.relative_to(ROOT / "docs").as_posix()

@@ -8,6 +8,7 @@ active scheme (:func:`~d2l_linreg.plotting._base.use_scheme`).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import torch
@@ -119,6 +120,7 @@ def half_vs_mse() -> PageFigure:
     return fig
 
 
+@functools.cache  # drawn twice per build (light and dark): train once; nothing mutates it
 def _sgd_paths() -> dict[str, torch.Tensor]:
     """minibatch-sgd.md's loop (3 epochs, batch 10, lr 0.03), and as many full-batch steps."""
     X, y = synthetic_data([2.0, -3.4], 4.2, 1000, seed=0)
