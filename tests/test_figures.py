@@ -141,7 +141,7 @@ def test_gd_vs_sgd_follows_the_loop_of_the_page() -> None:
     ax = fig.axes[0]
     drawn = {line.get_label(): line for line in ax.lines}
     assert drawn["gradient descent"].get_xdata().tolist() == gd[:, 0].tolist()
-    assert drawn["minibatch SGD (10 examples a step)"].get_ydata().tolist() == sgd[:, 1].tolist()
+    assert drawn["minibatch SGD"].get_ydata().tolist() == sgd[:, 1].tolist()
 
 
 def test_noise_densities_are_gaussians_whose_nll_is_the_scaled_squared_loss() -> None:

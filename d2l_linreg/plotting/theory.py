@@ -159,11 +159,11 @@ def gd_vs_sgd() -> PageFigure:
         loss, path=sgd, bounds=(-0.4, 2.6, -3.9, 0.5), title="loss over $(w_1, w_2)$ at $b = b^*$"
     )
     ax = fig.axes[0]
-    ax.lines[0].set_label("minibatch SGD (10 examples a step)")
+    ax.lines[0].set_label("minibatch SGD")
     ax.lines[0].set_linewidth(0.8)
     ax.plot(gd[:, 0], gd[:, 1], "-", color=s.colors[0], linewidth=2.0, label="gradient descent")
     ax.set_aspect("equal")
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8)
     fig.data = {"sgd": sgd.tolist(), "gd": gd.tolist(), "w_star": w_star.tolist()}
     return fig
 
