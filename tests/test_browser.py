@@ -478,3 +478,36 @@ def test_built_pages_never_point_at_localhost(offline_site: Path) -> None:
     sitemap = (offline_site / "sitemap.xml").read_text("utf-8")
     found += [f"sitemap.xml: {m}" for m in local.findall(sitemap)]
     assert not found, "\n".join(found[:10])
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_page_figures_show_the_variant_of_the_reader_s_scheme(
+    tabs: Any, site_url: str, scheme: str
+) -> None:
+    # The figures of the theory and example pages (docs/hooks/figures.py) come in a light and a
+    # dark SVG: the reader's scheme's one is loaded and drawn (not a flat area), the other is
+    # hidden. Each shown figure is saved to artifacts/figures/NAME-SCHEME.png for a person.
+    other = "dark" if scheme == "light" else "light"
+    targets = [f"theory/{p.name}" for p in sorted((REPO / "docs/theory").glob("*.md"))]
+    targets += [f"examples/{p.name}" for p in sorted((REPO / "docs/examples").glob("*.md"))]
+    out = REPO / "artifacts" / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    tab = tabs(scheme)
+    shown = 0
+    for target in targets:
+        tab.load(site_url + page_url(target))
+        images = tab.page.locator('.md-content img[src*="figures/"]').all()
+        assert images, f"{target} shows no figure"
+        for image in images:
+            src = image.get_attribute("src") or ""
+            if src.endswith(f"#only-{other}"):
+                assert not image.is_visible(), f"{target} ({scheme}): {src} is shown"
+                continue
+            assert src.endswith(f"#only-{scheme}"), src
+            image.scroll_into_view_if_needed()
+            assert image.evaluate("i => i.complete && i.naturalWidth > 0"), f"{src} did not load"
+            png = image.screenshot()
+            assert pixel_spread(png) > 10, f"{target} ({scheme}): {src} looks blank"
+            (out / f"{Path(src.split('#')[0]).stem}.png").write_bytes(png)
+            shown += 1
+    assert shown >= 8
