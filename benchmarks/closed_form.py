@@ -3,6 +3,7 @@
     python benchmarks/closed_form.py            # sizes (2, 1) .. (1e6, 128) (minutes)
     python benchmarks/closed_form.py --quick    # sizes (2, 1) .. (1e5, 16) (seconds)
     python benchmarks/closed_form.py --device cuda   # the solver on a GPU (make gpu)
+    python benchmarks/closed_form.py --sizes 1e5x16,1e6x128   # only these (n x d) sizes
 
 Part 1 grades the default on NIST's seven certified problems, in memory and fed five rows at a
 time (fewest correct digits over all coefficients). Part 2 times ``fit_least_squares``
@@ -120,8 +121,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="sizes up to (1e5, 16) only")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--budget", type=float, default=0.5, help="seconds per small size")
+    parser.add_argument("--sizes", help="comma-separated n x d, e.g. 1e5x16,1e6x128")
     args = parser.parse_args()
     sizes = SIZES + (LARGE[:1] if args.quick else LARGE)
+    if args.sizes:
+        pairs = (size.split("x") for size in args.sizes.split(","))
+        sizes = [(int(float(n)), int(float(d))) for n, d in pairs]
     warnings.simplefilter("error")
     print(f"torch {torch.__version__}, float64, device {args.device}")
     nist_table()

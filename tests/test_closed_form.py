@@ -17,6 +17,7 @@ from d2l_linreg.closed_form import (
     lre,
     polynomial_features,
 )
+from d2l_linreg.closed_form.blocked import blocked_fit
 from d2l_linreg.closed_form.refine import cholesky_refine
 
 
@@ -57,6 +58,61 @@ def test_fast_path_on_large_problems_agrees_with_sklearn(seed, fit_intercept):
     assert res.method == "cholesky+refine"
     assert rel(res.w, w) < 1e-10  # same reason as above: cond ≈ 20
     assert abs(res.b - b) < 1e-10 * max(1.0, abs(b))
+
+
+def offset_problem(n, d, seed, dtype=torch.float64):
+    """Columns with offsets and scales from 1 to 1e3 (what the pages and the benchmark fit)."""
+    g = torch.Generator().manual_seed(seed)
+    scale = torch.logspace(0, 3, d, dtype=torch.float64)
+    X = torch.randn(n, d, generator=g, dtype=torch.float64) * scale + 10 * torch.arange(d)
+    y = X @ (torch.randn(d, generator=g, dtype=torch.float64) / scale) + 0.5
+    y = y + 0.1 * torch.randn(n, generator=g, dtype=torch.float64)
+    return X.to(dtype), y.to(dtype)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_blocked_path_on_large_problems_agrees_with_qr(monkeypatch, fit_intercept, dtype):
+    # n·p² = 1.9e7 > 2²⁴: the row-block path (blocked.py), in several blocks
+    X, y = offset_problem(60_000, 17, 3, dtype)
+    exact = fit_least_squares(X.double(), y.double(), fit_intercept=fit_intercept, method="qr")
+    if dtype == torch.float64:  # float32 with offsets: its bound declines (eps κ² ρ > eps^⅔)
+        assert blocked_fit(X, y, fit_intercept) is not None  # the path below is this one
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("the default left the row-block path")
+
+        monkeypatch.setattr(torch.linalg, "lstsq", refuse)
+        monkeypatch.setattr(torch, "geqrf", refuse)
+    threads = torch.get_num_threads()
+    res = fit_least_squares(X, y, fit_intercept=fit_intercept, dtype=dtype)
+    assert torch.get_num_threads() == threads  # restored
+    assert res.w.dtype == dtype
+    # float32: eps 6e-8 and cond(centred, scaled) ≈ 1, so ~6 digits; float64: 12 at least
+    assert lre(res.params.double(), exact.params) >= (12 if dtype == torch.float64 else 5)
+    assert res.condition_number == pytest.approx(exact.condition_number, rel=1e-3)
+    fitted = X.double() @ res.w.double() + res.b
+    atol = 1e-9 if dtype == torch.float64 else 1e-3  # float32: eps |A x| with |A x| ~ 1e3
+    assert torch.allclose(res.residuals.double(), fitted - y.double(), atol=atol, rtol=0)
+
+
+def test_blocked_path_declines_a_shift_far_from_the_mean_and_the_answer_stays_exact():
+    # sorted rows: the first block's means are far from the column means, so centring by
+    # subtraction would lose digits; the path declines and the general path answers
+    X, y = offset_problem(60_000, 17, 5)
+    order = X[:, 0].argsort()  # the first block holds column 0's smallest values
+    X, y = X[order], y[order]
+    assert blocked_fit(X, y, True) is None
+    res = fit_least_squares(X, y)
+    assert lre(res.params, fit_least_squares(X, y, method="qr").params) >= 12
+
+
+def test_blocked_path_leaves_nan_to_the_checks():
+    X, y = offset_problem(60_000, 17, 4)
+    X[123, 5] = float("nan")
+    assert blocked_fit(X, y, True) is None
+    with pytest.raises(ValueError, match="NaN"):
+        fit_least_squares(X, y)
 
 
 def test_fast_path_declines_an_ill_conditioned_problem_and_qr_is_exact():

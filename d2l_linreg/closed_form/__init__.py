@@ -7,6 +7,7 @@
 * ``refine.py`` — the accurate solvers behind ``method="auto"`` (QR or Cholesky + refinement);
 * ``common.py`` — what both kinds share: the design, Gram matrix, scaled QR, the two errors;
 * ``fast.py`` — the small-problem fast path of ``"auto"`` (numpy views, few operations);
+  ``blocked.py`` — its large-problem counterpart (three passes over ``X`` in row blocks);
 * ``chunked.py`` — rows in chunks: TSQR + refinement passes, also across ``torch.distributed``
   ranks; ``sources.py`` — where chunks come from (``.npy`` files, lists, iterators);
 * ``dd.py`` — double-double arithmetic (residuals to twice the working precision).

@@ -30,11 +30,12 @@ from typing import Any
 import numpy as np
 import torch
 
+from .blocked import blocked_fit
 from .common import LeastSquaresResult
 
 __all__ = ["fast_fit", "fast_result"]
 
-_FAST = 2**24  # n·p² up to this: numpy here; above, torch's kernels (refine.py)
+_FAST = 2**24  # n·p² up to this: whole-array numpy here; above, in row blocks (blocked.py)
 
 # eps, and the smallest Gram diagonal whose products keep full precision (no subnormals)
 _LIMITS = {
@@ -142,12 +143,16 @@ def fast_result(
     ):
         return None
     (n, d), p = X.shape, X.shape[1] + int(fit_intercept)
-    if not (y.shape == (n,) or y.shape == (n, 1)) or d == 0 or n < p or n * p * p > _FAST:
+    if not (y.shape == (n,) or y.shape == (n, 1)) or d == 0 or n < p:
         return None
-    # numpy views of the same memory; NaN, inf or overflow make fast_fit decline (quietly: the
-    # general path then checks, scales and reports)
+    # numpy views of the same memory (tensors in row blocks for large problems); NaN, inf or
+    # overflow make the fit decline (quietly: the general path then checks, scales and reports)
+    X, y = X.detach(), y.detach().reshape(n)
     with np.errstate(all="ignore"):
-        out = fast_fit(X.detach().numpy(), y.detach().numpy().reshape(n), bool(fit_intercept))
+        if n * p * p <= _FAST:
+            out = fast_fit(X.numpy(), y.numpy(), bool(fit_intercept))
+        else:
+            out = blocked_fit(X, y, bool(fit_intercept))
     if out is None:
         return None
     x, residual, T = out
