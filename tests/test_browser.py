@@ -3,7 +3,7 @@
 A page fails on: a console error or uncaught exception, a failed request (HTTP >= 400 or a
 network error), any request to another host, math that MathJax left untypeset or could
 not parse (raw `\\(`, `$`, or no `mjx-container` in an `.arithmatex` element), or raw TeX left
-in prose. Checks run after `document.fonts.ready` and MathJax's `startup.promise`.
+in prose. Checks run after `document.fonts.ready` (the math is typeset when the site is built).
 Instant navigation is checked too (math typeset on pages reached without a reload), and that
 the figures and equations of two pages are drawn (their pixels are not one flat colour).
 
@@ -144,13 +144,11 @@ def tabs(browser: Browser) -> Iterator[Any]:
         tab.close()
 
 
-# Waits for fonts, MathJax and images, then reports what is wrong with the math on the page.
+# Waits for fonts and images, then reports what is wrong with the math on the page.
 CHECK_PAGE_JS = r"""
 (async () => {
   await document.fonts.ready;
-  const mj = window.MathJax;
-  if (!mj || !mj.startup || !mj.startup.promise) return {fatal: "MathJax did not load"};
-  await mj.startup.promise;
+  // Math is typeset when the site is built (docs/hooks/site.py): no MathJax runs here.
   await Promise.all([...document.images].map(
     (img) => img.complete ? null : img.decode().catch(() => null)));
   const content = document.querySelector(".md-content");
@@ -357,8 +355,8 @@ def test_page_in_dark_scheme(tabs: Any, site_url: str, nav_page: str) -> None:
 
 @pytest.mark.parametrize("target", ["theory/loss-and-risk.md", "implementation/concise.py"])
 def test_math_after_instant_navigation(tabs: Any, site_url: str, target: str) -> None:
-    # Material's instant navigation swaps the content without a reload; the document$
-    # subscription in docs/javascripts/mathjax.js must typeset the new page.
+    # Material's instant navigation swaps the content without a reload: the new page's math
+    # (typeset at build time) must show, with the shared math stylesheet.
     tab = tabs("light")
     tab.load(site_url)
     page = tab.page

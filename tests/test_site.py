@@ -210,19 +210,23 @@ def test_no_web_fonts(built_site: Path) -> None:
 # -- math ----------------------------------------------------------------------------------------
 
 
-def test_mathjax_is_served_by_the_site(built_site: Path) -> None:
-    mathjax = built_site / "assets" / "mathjax"
-    for component in ("startup.js", "core.js", "input/tex-base.js", "output/chtml.js"):
-        assert (mathjax / component).stat().st_size > 10_000, f"{component} missing or truncated"
-    assert (mathjax / "input/tex/extensions/boldsymbol.js").is_file()  # autoloaded on use
-    assert (mathjax / "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff").is_file()
+def test_math_is_typeset_when_the_site_is_built(built_site: Path) -> None:
+    # docs/hooks/site.py typesets every formula with MathJax at build time: pages load no
+    # MathJax script, link the shared math stylesheet, whose web fonts the site serves.
+    css = built_site / "assets" / "mathjax" / "math.css"
+    fonts = re.findall(r'url\("([^"]+)"\)', css.read_text(encoding="utf-8"))
+    assert "./MathJax_Main-Regular.woff" in fonts
+    for font in fonts:
+        assert (css.parent / font).stat().st_size > 1_000, f"{font} missing or truncated"
     for html in html_pages(built_site):
         if html.name == "404.html":
             continue
-        scripts = [url for what, url in parse(html).assets if what == "script src"]
-        names = [urlsplit(url).path.rsplit("/", 1)[-1] for url in scripts]
-        assert "mathjax.js" in names and "startup.js" in names, f"{html}: {names}"
-        assert names.index("mathjax.js") < names.index("startup.js"), "config after MathJax"
+        assets = parse(html).assets
+        names = [urlsplit(url).path.rsplit("/", 1)[-1] for _, url in assets]
+        assert "math.css" in names, f"{html}: no math stylesheet ({names})"
+        assert not [n for n in names if "mathjax" in n.lower() or n == "startup.js"], names
+        text = html.read_text(encoding="utf-8")
+        assert "data-mjx-error" not in text and "<mjx-merror" not in text, html
 
 
 def test_theory_pages_have_math_for_mathjax(built_site: Path) -> None:
@@ -455,7 +459,10 @@ def test_api_reference_typesets_docstring_math(built_site: Path) -> None:
     # `$$...$$` in a docstring goes through arithmatex (generic), like the pages' math.
     html = page_html_path(built_site, "api.md").read_text(encoding="utf-8")
     math = re.findall(r'<div class="arithmatex"[^>]*>(.*?)</div>', html, re.DOTALL)
-    assert any(r"\ell(\hat{y}, y)" in m for m in math), "squared_loss's formula is not math"
+    # typeset at build time: MathJax's output, with the formula as assistive MathML (\ell)
+    assert any("<mjx-container" in m and "<mi>\u2113</mi>" in m for m in math), (
+        "squared_loss's formula is not math"
+    )
     assert "$$" not in re.sub(r'<div class="arithmatex".*?</div>', "", html, flags=re.DOTALL)
 
 

@@ -21,10 +21,9 @@
     }
   }
   document$.subscribe(function () {
-    const mj = window.MathJax;
-    // Equations have their size only once MathJax has drawn them.
-    if (mj && mj.startup && mj.startup.promise) mj.startup.promise.then(focusable);
     focusable();
+    // Text (and so a box's width) may change once the web fonts have arrived.
+    document.fonts.ready.then(focusable);
   });
   window.addEventListener("resize", focusable);
 })();
