@@ -19,6 +19,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # One stamp per extra: re-install when the project or the pins change.
+# The math of the site is typeset at build time by MathJax in node (Debian: apt-get install nodejs).
+NODE_CHECK = @command -v node >/dev/null 2>&1 || { echo "error: node is needed to typeset the site's math: apt-get install -y nodejs" >&2; exit 2; }
+
 $(VENV)/.docs-installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[docs]'
 	@touch $@
@@ -28,15 +31,19 @@ $(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
 	@touch $@ $(VENV)/.docs-installed
 
 serve: $(VENV)/.docs-installed  ## build the site and serve it on http://127.0.0.1:8000
+	$(NODE_CHECK)
 	$(BIN)/mkdocs serve --dev-addr $(HOST)
 
 build: $(VENV)/.docs-installed  ## the static site into site/
+	$(NODE_CHECK)
 	$(BIN)/mkdocs build --strict
 
 offline: $(VENV)/.docs-installed  ## a site that works from a folder (open site-offline/index.html)
+	$(NODE_CHECK)
 	D2L_OFFLINE=true $(BIN)/mkdocs build --strict -d site-offline
 
 test: $(VENV)/.test-installed  ## the whole suite, then the number-printing tests on a second kernel path
+	$(NODE_CHECK)
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  printf '\n*** WARNING: no chromium found: the browser test will be SKIPPED. ***\n*** Install it with: apt-get install -y chromium ***\n\n'
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
