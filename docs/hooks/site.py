@@ -50,7 +50,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from dataclasses import dataclass
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any
@@ -271,21 +270,14 @@ _NAMES = re.compile(r"([.#])(-?[_a-zA-Z][\w-]*)")
 _BRACKETS = re.compile(r"\[[^\]]*\]|\"[^\"]*\"|'[^']*'")
 
 
-@dataclass
 class _Pages:
     """Every notebook page's content in one document, with the classes and ids it uses."""
 
-    soup: BeautifulSoup
-    classes: set[str]
-    ids: set[str]
-    seen: dict[str, bool]  # selector -> used (a selector recurs in many rules)
-
-    @classmethod
-    def of(cls, contents: list[str]) -> _Pages:
-        soup = _soup(_ANCESTORS.format("".join(contents)))
-        classes = {c for tag in soup.find_all(class_=True) for c in tag.get("class", [])}
-        ids = {str(tag["id"]) for tag in soup.find_all(id=True)}
-        return cls(soup, classes, ids, {})
+    def __init__(self, contents: list[str]) -> None:
+        self.soup = _soup(_ANCESTORS.format("".join(contents)))
+        self.classes = {c for tag in self.soup.find_all(class_=True) for c in tag.get("class", [])}
+        self.ids = {str(tag["id"]) for tag in self.soup.find_all(id=True)}
+        self.seen: dict[str, bool] = {}  # selector -> used (a selector recurs in many rules)
 
 
 def _could_match(selector: str, pages: _Pages) -> bool:
@@ -335,7 +327,7 @@ def trim_css(css: str, pages: _Pages) -> str:
 def write_trimmed_notebook_css(files: Files, config: Any) -> None:
     """Trim the collected notebook CSS against every notebook page, write it, fix the links."""
     notebook_pages = [f.page for f in files if f.page is not None and is_notebook_page(f.page)]
-    pages = _Pages.of([page.content or "" for page in notebook_pages])
+    pages = _Pages([page.content or "" for page in notebook_pages])
     for placeholder, css in NOTEBOOK_CSS.items():
         trimmed = trim_css(css, pages)
         digest = hashlib.sha256(trimmed.encode()).hexdigest()[:12]
