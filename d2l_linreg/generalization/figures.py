@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from d2l_linreg import _checks
 from d2l_linreg.errors import InputTypeError, InputValueError
 from d2l_linreg.generalization.sweeps import Sweep
-from d2l_linreg.plotting import COLORS, _figure
+from d2l_linreg.plotting._base import COLORS, _figure
 
 
 def draw_sweeps(
