@@ -411,7 +411,10 @@ def test_figures_and_equations_are_drawn(
     report = check_page(tab, site_url, target)
     assert report["scheme"] == ("slate" if scheme == "dark" else "default")
     page = tab.page
-    drawn = page.locator(".md-content img, .md-content mjx-container[display='true']")
+    # Visible ones only: a figure's other-scheme variant is hidden (Material's #only-dark/light).
+    drawn = page.locator(
+        ".md-content img:visible, .md-content mjx-container[display='true']:visible"
+    )
     assert drawn.count() > 0, f"{target} has no figure and no display equation"
     for i in range(min(drawn.count(), 6)):
         element = drawn.nth(i)

@@ -75,19 +75,19 @@ def _blocked_fit(
     # threaded (compute-bound): few large blocks, since every kernel call is a barrier
     most = _MAX_BLOCKS if torch.get_num_threads() == 1 else 4
     rows = max(64, _BLOCK_BYTES // (X.element_size() * d), -(-n // most))
-    mu = X[:rows].mean(0) if fit_intercept else X.new_zeros(d)
+    shift = X[:rows].mean(0) if fit_intercept else X.new_zeros(d)
     nu = y[:rows].mean() if fit_intercept else y.new_zeros(())
     buf, Z = X.new_empty(rows, d), X.new_ones(2, rows)  # X - μ, and the rows [1; y - ν]
     Gt, SC = X.new_zeros(d, d), X.new_zeros(2, d)
     for i in range(0, n, rows):  # pass 1: (X - μ)ᵀ(X - μ), and [1; y - ν] (X - μ): sums, Xᵀy
         k = min(rows, n - i)
-        B = torch.sub(X.narrow(0, i, k), mu, out=buf[:k])
+        B = torch.sub(X.narrow(0, i, k), shift, out=buf[:k])
         torch.sub(y.narrow(0, i, k), nu, out=Z[1, :k])
         Gt.addmm_(B.T, B)
         SC.addmm_(Z[:, :k], B)
     G, (s, c) = Gt.numpy(), SC.numpy()  # c = (X - μ)ᵀ (y - ν)
     y_dev = float((y - nu).sum())  # Σ(y - ν)
-    mu, y_sum = mu.numpy(), float(nu) * n + y_dev
+    mu, y_sum = shift.numpy(), float(nu) * n + y_dev
     delta = s / n  # mean of X - μ
     if fit_intercept:
         Gd = G.diagonal().copy()
@@ -120,8 +120,8 @@ def _blocked_fit(
     r = torch.addmv(y, X, wt, alpha=-1) - b  # r = y - A x against the raw data (pass 2)
     g, r_sum = r @ X, float(r.sum())
     if fit_intercept:
-        g = g.numpy()
-        dw = Ginv @ ((g - m * r_sum) / D) / D  # the centred normal equations: Xcᵀ r = Xᵀr - m Σr
+        g_np = g.numpy()
+        dw = Ginv @ ((g_np - m * r_sum) / D) / D  # the centred normal equations: Xcᵀ r = Xᵀr - m Σr
         db = r_sum / n - float(m @ dw)
         b = b + db
     else:
@@ -129,9 +129,9 @@ def _blocked_fit(
     w = w + dw
 
     fitted = X @ torch.from_numpy(w) + b  # pass 3: the residuals A x - y and their norms
-    residual = fitted - y
-    fn, rn = float(fitted @ fitted), float(residual @ residual)
-    residual = residual.numpy()
+    res = fitted - y
+    fn, rn = float(fitted @ fitted), float(res @ res)
+    residual = res.numpy()
     Dw, Ddw = D * w, D * dw
     wn = float(Dw @ Dw)
     if not (fn > 0 and wn > 0 and math.isfinite(rn)):

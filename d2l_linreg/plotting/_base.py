@@ -92,7 +92,7 @@ def use_scheme(name: str) -> Iterator[Scheme]:
     }
     _active.append(s)
     try:
-        with matplotlib.rc_context(rc):
+        with matplotlib.rc_context(rc):  # type: ignore[arg-type]  # keys as strings
             yield s
     finally:
         _active.pop()

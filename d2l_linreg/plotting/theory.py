@@ -14,7 +14,7 @@ import math
 import torch
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Circle
-from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection  # type: ignore[import-untyped]
 from torch import nn
 
 from d2l_linreg.closed_form import fit_least_squares
@@ -145,6 +145,7 @@ def gd_vs_sgd() -> PageFigure:
     s = scheme()
     run = _sgd_paths()
     fit = fit_least_squares(run["X"], run["y"])
+    assert fit.residuals is not None  # an in-memory fit keeps its residuals
     Xd, r_star = run["X"].double(), fit.residuals.double().reshape(-1)
     G = Xd.T @ Xd / len(Xd)  # the loss at b = b* is L* + ½ (w - w*)ᵀ G (w - w*): X^T r* = 0
     floor = 0.5 * float((r_star**2).mean())
@@ -164,6 +165,7 @@ def gd_vs_sgd() -> PageFigure:
     ax.plot(gd[:, 0], gd[:, 1], "-", color=s.colors[0], linewidth=2.0, label="gradient descent")
     ax.set_aspect("equal")
     ax.legend(loc="upper right", fontsize=8)
+    assert isinstance(fig, PageFigure)  # plot_loss_contours draws on _figure
     fig.data = {"sgd": sgd.tolist(), "gd": gd.tolist(), "w_star": w_star.tolist()}
     return fig
 

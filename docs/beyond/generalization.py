@@ -26,11 +26,11 @@
 # rate, the batch size, the number of epochs, and on this page the degree of a polynomial. This
 # page measures how the two errors move as the model grows (underfitting and overfitting), as
 # the data grow, and how to choose a hyperparameter with K-fold cross-validation. The next page,
-# [Weight decay](weight-decay.py), adds a continuous way to control a model's size.
+# [Weight decay](../weight-decay/), adds a continuous way to control a model's size.
 #
 # Every fit on this page is in closed form (float64), so the curves show the models, not the
 # optimizer. The error is the RMSE, $\sqrt{\tfrac1n \sum_i (\hat y_i - y_i)^2}$, in the units
-# of $y$ ([`d2l.rmse`](../api.md)).
+# of $y$ ([`d2l.rmse`](../../api/)).
 
 # %%
 import torch
@@ -49,7 +49,7 @@ G = d2l.generalization  # this page's functions: d2l.generalization.*
 # <!-- structural: 0 -->
 # drawn by `d2l.generalization.polynomial_data(n, seed=...)`. A polynomial of degree $K$ is
 # linear regression on the features $x, x^2, \dots, x^K$
-# ([`d2l.closed_form.polynomial_features`](../api-topics.md)): the same model, the same loss,
+# ([`d2l.closed_form.polynomial_features`](../../api-topics/)): the same model, the same loss,
 # $K + 1$ parameters with the bias. The degree sets the model's *capacity*, how many different
 # functions it can represent. We draw 20 training and 200 validation examples and fit every
 # degree from 0 (a constant, the mean of the training labels) to 15:
@@ -76,7 +76,8 @@ print("best degree on validation:", sweep.best)
 print("parameters of the largest model:", max_degree + 1, "for", len(train[0]), "training examples")
 
 # %% alt="Training and validation RMSE (log scale) against the polynomial degree. The training RMSE falls with every degree and ends below the dotted noise level. The validation RMSE falls to its minimum at the cubic's degree, close to the noise level, then rises, by orders of magnitude at the highest degrees."
-G.plot_sweeps(sweep, floor=noise, title="20 training examples")
+fig = G.plot_sweeps(sweep, floor=noise, title="20 training examples")
+fig
 
 # %% tags=["hide-cell"]
 # Nested models: a higher degree can only lower the training error (up to rounding).
@@ -118,7 +119,7 @@ assert t[15] < noise < v[3] < 1.5 * noise  # below the noise level; degree 3 nea
 # that computes $\mathbf w^\top \mathbf x + b$ from its inputs, with no activation function.
 # The polynomial model is the same neuron fed with more inputs ($x, x^2, \dots$). A
 # *multilayer perceptron* (MLP) stacks layers of such neurons with a nonlinear function between
-# them ([`d2l.mlp`](../api.md)), which lets it learn its own features instead of being handed
+# them ([`d2l.mlp`](../../api/)), which lets it learn its own features instead of being handed
 # powers of $x$. Wider and deeper networks have more capacity, and they under- and overfit in
 # the same way: what this page measures with the degree applies to them with the number of
 # layers, units and training epochs as the hyperparameters.
@@ -139,7 +140,8 @@ for name, c in zip(["line", "cubic"], curves.values()):
     print("       val  ", "".join(f"{e:7.3f}" for e in c.val_rmse))
 
 # %% alt="Learning curves: RMSE against the number of training examples (log scales) for a straight line and for the cubic. For the cubic, the training RMSE rises and the validation RMSE falls until both meet at the dotted noise level. For the straight line, both curves meet far above the noise level."
-G.plot_sweeps(*curves.values(), labels=["degree 1", "degree 3"], log_x=True, floor=noise)
+fig = G.plot_sweeps(*curves.values(), labels=["degree 1", "degree 3"], log_x=True, floor=noise)
+fig
 
 # %% tags=["hide-cell"]
 c1, c3 = curves[1], curves[3]
@@ -166,7 +168,7 @@ assert abs(c1.val_rmse[-1] - c1.train_rmse[-1]) < 0.05 * c1.val_rmse[-1]
 # Choosing the degree on the validation set uses the validation set for training, in a small way:
 # after the choice, its error is an optimistic estimate of the chosen model's error. The honest
 # estimate comes from a *test set* used once, at the end
-# ([validation leakage](../pitfalls/validation-leakage.md) shows how far off the optimism can be).
+# ([validation leakage](../../pitfalls/validation-leakage/) shows how far off the optimism can be).
 #
 # With little data a second problem appears: a validation set of a handful of examples gives a
 # noisy score, so the choice depends on which examples landed in it. *K-fold

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Weight decay
 #
-# [The previous page](generalization.py) controlled a model's capacity with a coarse knob, the
+# [The previous page](../generalization/) controlled a model's capacity with a coarse knob, the
 # polynomial degree: drop features until the model stops overfitting. *Weight decay* is a
 # continuous knob: keep every feature, and penalize large weights. It is the most common
 # regularizer in deep learning (D2L's section 3.7), and for linear regression it is also known <!-- structural: 3.7 -->
@@ -54,7 +54,7 @@ G = d2l.generalization
 # In PyTorch, `torch.optim.SGD(params, lr=eta, weight_decay=lam)` does exactly this: it adds
 # `lam * p` to the gradient of **every** parameter `p` it holds, the bias included. To spare the
 # bias, give the optimizer two parameter groups, one with and one without decay:
-# `d2l.weight_decay_groups(model, lam)` builds them ([The bias term](bias.md) shows why the
+# `d2l.weight_decay_groups(model, lam)` builds them ([The bias term](../bias/) shows why the
 # bias should be spared).
 #
 # ## The closed form
@@ -121,7 +121,8 @@ best = sweep.best
 print("lambda chosen on validation:", f"{best:.0e}")
 
 # %% alt="Training and validation RMSE (log scale) of the highest-degree polynomial against the weight decay lambda (log scale). The training RMSE rises steadily with lambda. The validation RMSE is huge at the smallest lambda, falls by orders of magnitude to a minimum at an intermediate lambda, and rises again for larger lambda."
-G.plot_sweeps(sweep, log_x=True, floor=noise, title="degree 15, 20 training examples")
+fig = G.plot_sweeps(sweep, log_x=True, floor=noise, title="degree 15, 20 training examples")
+fig
 
 # %% tags=["hide-cell"]
 v = dict(zip(sweep.values, sweep.val_rmse))
