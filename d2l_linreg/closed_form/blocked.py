@@ -26,11 +26,12 @@ cores are shared (measured on 2 busy cores at (1e5, 64): 1.4 s threaded, 0.15 s 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import torch
 
-__all__ = ["blocked_fit"]
+__all__ = ["accept_refinement", "blocked_fit"]
 
 _BLOCK_BYTES = 2**20  # rows per block: about 1 MB of X, so a block stays in cache
 _MAX_BLOCKS = 32  # but at most this many blocks: each kernel call is a thread barrier
@@ -43,6 +44,52 @@ def _kappa2(Geq: np.ndarray, eps: float) -> float:
     lam = np.linalg.eigvalsh(Geq)
     slack = 10 * Geq.shape[0] * eps * float(lam[-1])
     return (float(lam[-1]) + slack) / (float(lam[0]) - slack) if lam[0] > slack else math.inf
+
+
+def accept_refinement(
+    w: np.ndarray,
+    dw: np.ndarray,
+    b: float,
+    db: float,
+    fit: tuple[float, float],
+    parts: tuple[Any, ...],
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The proof shared with ``fast.py``: ``(x, T)`` once a refinement step is accepted, or ``None``.
+
+    ``w``, ``b`` refined by ``dw``, ``db``; ``fit`` = (|A x|², |A x - y|²); ``parts`` = (D, m,
+    n, L, κ², eps, fit_intercept, dtype) of the equilibrated, centred Gram matrix. The bound:
+    forward error eps (κ + κ² tan θ), plus what the refinement step leaves, plus the floor
+    eps κ² ρ that offsets ρ (the largest |mean| / RMS spread of a column) leave in the raw
+    residual, must stay below eps^(2/3), and no coefficient may still be moving. ``T`` (p, p)
+    satisfies ``AᵀA = TᵀT`` (M the centring: AᵀA = Mᵀ diag(n, Gc) M), so cond(A) = cond(T).
+    """
+    D, m, n, L, kappa2, eps, fit_intercept, dtype = parts
+    fn, rn = fit
+    Dw, Ddw = D * w, D * dw
+    wn = float(Dw @ Dw)
+    if not (fn > 0 and wn > 0 and math.isfinite(rn)):
+        return None
+    tan_theta = math.sqrt(rn / fn)
+    left = kappa2 * eps * math.sqrt(float(Ddw @ Ddw) / wn)
+    rho = float(np.abs(m * math.sqrt(n) / D).max()) if fit_intercept else 1.0
+    bound = 10 * eps * (math.sqrt(kappa2) + kappa2 * tan_theta) + 10 * left
+    if bound + 100 * eps * kappa2 * rho > eps ** (2 / 3):
+        return None
+    if (np.abs(Ddw) > eps ** (1 / 3) * np.abs(Dw)).any():  # a coefficient still moving
+        return None
+    d = len(w)
+    p = d + int(fit_intercept)
+    T = np.zeros((p, p), dtype)
+    T[-d:, -d:] = L.T * D
+    if not fit_intercept:
+        return w, T
+    if b != 0 and abs(db) > eps ** (1 / 3) * abs(b):
+        return None
+    x = np.empty(p, dtype)
+    x[0], x[1:] = b, w
+    T[0, 0] = math.sqrt(n)
+    T[0, 1:] = math.sqrt(n) * m
+    return x, T
 
 
 def blocked_fit(
@@ -125,36 +172,14 @@ def _blocked_fit(
         db = r_sum / n - float(m @ dw)
         b = b + db
     else:
-        dw = Ginv @ (g.numpy() / D) / D
+        dw, db = Ginv @ (g.numpy() / D) / D, 0.0
     w = w + dw
 
     fitted = X @ torch.from_numpy(w) + b  # pass 3: the residuals A x - y and their norms
     res = fitted - y
     fn, rn = float(fitted @ fitted), float(res @ res)
     residual = res.numpy()
-    Dw, Ddw = D * w, D * dw
-    wn = float(Dw @ Dw)
-    if not (fn > 0 and wn > 0 and math.isfinite(rn)):
-        return None
-    # the bound of fast.py: forward error eps (κ + κ² tan θ), what the refinement step leaves,
-    # and the floor eps κ² ρ that offsets ρ (mean / spread) leave in the raw residual
-    tan_theta = math.sqrt(rn / fn)
-    left = kappa2 * eps * math.sqrt(float(Ddw @ Ddw) / wn)
-    rho = float(np.abs(m * math.sqrt(n) / D).max()) if fit_intercept else 1.0
-    bound = 10 * eps * (math.sqrt(kappa2) + kappa2 * tan_theta) + 10 * left
-    if bound + 100 * eps * kappa2 * rho > eps ** (2 / 3):
-        return None
-    if (np.abs(Ddw) > eps ** (1 / 3) * np.abs(Dw)).any():  # a coefficient still moving
-        return None
-    p = d + int(fit_intercept)
-    T = np.zeros((p, p), dt)
-    T[-d:, -d:] = L.T * D
-    if not fit_intercept:
-        return w, residual, T
-    if b != 0 and abs(db) > eps ** (1 / 3) * abs(b):
-        return None
-    x = np.empty(p, dt)
-    x[0], x[1:] = b, w
-    T[0, 0] = math.sqrt(n)  # AᵀA = Mᵀ diag(n, Gc) M, M the centring
-    T[0, 1:] = math.sqrt(n) * m
-    return x, residual, T
+    accepted = accept_refinement(
+        w, dw, b, db, (fn, rn), (D, m, n, L, kappa2, eps, fit_intercept, dt)
+    )
+    return None if accepted is None else (accepted[0], residual, accepted[1])

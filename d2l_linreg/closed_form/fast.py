@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .blocked import blocked_fit
+from .blocked import accept_refinement, blocked_fit
 from .common import LeastSquaresResult
 
 __all__ = ["fast_fit", "fast_result"]
@@ -58,7 +58,7 @@ def fast_fit(
         m = X.sum(0) / n  # (d,)
         Xc = X - m
     else:
-        Xc = X
+        Xc, m = X, np.zeros(X.shape[1], X.dtype)  # m: read only with an intercept
     G = Xc.T @ Xc  # (d, d)
     dg = G.diagonal()
     if not (np.isfinite(G).all() and dg.min() > lo):  # non-finite, constant, or near underflow
@@ -86,39 +86,15 @@ def fast_fit(
         db = r_sum / n - m @ dw
         b = b + db
     else:
-        dw = Ginv @ (g / D) / D
+        dw, db = Ginv @ (g / D) / D, 0.0
     w = w + dw
     fitted = X @ w + b
     residual = fitted - y
     fn, rn = float(fitted @ fitted), float(residual @ residual)
-    Dw, Ddw = D * w, D * dw
-    wn = float(Dw @ Dw)
-    if not (fn > 0 and wn > 0 and math.isfinite(rn)):
-        return None
-    tan_theta = math.sqrt(rn / fn)
-    left = kappa2 * eps * math.sqrt(float(Ddw @ Ddw) / wn)
-    # Offsets: the raw residual y - A x is rounded relative to |X w|, not to |Xc w|, which
-    # leaves a floor of about eps κ² ρ, ρ = the largest |mean| / RMS spread of a column.
-    rho = float(np.abs(m * math.sqrt(n) / D).max()) if fit_intercept else 1.0
-    bound = 10 * eps * (math.sqrt(kappa2) + kappa2 * tan_theta) + 10 * left
-    if bound + 100 * eps * kappa2 * rho > eps ** (2 / 3):
-        return None
-    if (np.abs(Ddw) > eps ** (1 / 3) * np.abs(Dw)).any():  # a coefficient still moving
-        return None
-    p = len(w) + int(fit_intercept)
-    T = np.zeros((p, p), X.dtype)
-    T[-len(w) :, -len(w) :] = L.T * D
-    if fit_intercept:
-        if b != 0 and abs(db) > eps ** (1 / 3) * abs(b):
-            return None
-        x = np.empty(p, X.dtype)
-        x[0], x[1:] = b, w
-        # cond(A) from a triangular factor of AᵀA = Mᵀ diag(n, G) M (M: the centring).
-        T[0, 0] = math.sqrt(n)
-        T[0, 1:] = math.sqrt(n) * m
-    else:
-        x = w
-    return x, residual, T
+    accepted = accept_refinement(
+        w, dw, b, db, (fn, rn), (D, m, n, L, kappa2, eps, fit_intercept, X.dtype)
+    )
+    return None if accepted is None else (accepted[0], residual, accepted[1])
 
 
 def fast_result(
