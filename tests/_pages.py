@@ -680,6 +680,10 @@ def code_sequences(source: str) -> list[list[str | float]]:
     sequences: list[list[str | float]] = []
     inner: set[int] = set()
     for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare) and len(node.ops) > 1:  # 0.5 < cosine < 0.55
+            bounds = [_number(n) for n in (node.left, *node.comparators)]
+            if sum(bound is not None for bound in bounds) >= 2:
+                sequences.append([bound for bound in bounds if bound is not None])
         if id(node) in inner or not isinstance(node, (ast.List, ast.Tuple, ast.Call)):
             continue
         numbers = []
@@ -687,6 +691,8 @@ def code_sequences(source: str) -> list[list[str | float]]:
             if child is not node and isinstance(child, (ast.List, ast.Tuple, ast.Call)):
                 inner.add(id(child))
             value = _number(child)
+            if isinstance(node, ast.Tuple) and _written_number(child):  # ("19.0", "79.0")
+                value = float(child.value)  # type: ignore[attr-defined]
             if value is not None and not (
                 isinstance(child, ast.Constant) and _is_negated(child, node)
             ):
@@ -694,6 +700,15 @@ def code_sequences(source: str) -> list[list[str | float]]:
         if len(numbers) >= 2:
             sequences.append([value for *_, value in sorted(numbers)])
     return sequences
+
+
+def _written_number(node: ast.AST) -> bool:
+    """Whether a node is a string that spells one number ("79.0")."""
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _NUMBER.fullmatch(node.value) is not None
+    )
 
 
 def _is_negated(constant: ast.Constant, root: ast.AST) -> bool:
@@ -777,20 +792,39 @@ _TUPLE = re.compile(r"(?<![\w})])\(([^()\n]*,[^()\n]*)\)")
 _MATRIX = re.compile(r"\\begin\{[pbBvV]?matrix\}(.*?)\\end\{[pbBvV]?matrix\}", re.DOTALL)
 
 
+# A range written with an en dash, as in a table cell "12–14": its ends are one pair, in order.
+_RANGE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?[ \t]*\u2013[ \t]*\d+(?:\.\d+)?)(?!\w|\.\d|[ \t]*\u2013)"
+)
+
+
+# ... and in words: "12 to 14 digits", "between 0.5 and 0.55" (a sentence may end after it);
+# not "from 3 to 4", which is a change or a span of an axis as often as a range of results.
+_WORDED_RANGE = re.compile(
+    r"(?:\bbetween[ \t]+(?<![\w.])(\d+(?:\.\d+)? and \d+(?:\.\d+)?)"
+    r"|(?<!from )(?<![\w.])(\d+(?:\.\d+)? to \d+(?:\.\d+)?))(?!\w|\.\d)"
+)
+
+
 def _tuples(prose: str) -> dict[int, tuple[tuple[str, ...], int]]:
     """offset -> (literals, place) for each number of a written-out tuple or matrix of numbers:
-    "(2, -3.4)", "(4, 3)", ``\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}``."""
+    "(2, -3.4)", "(4, 3)", ``\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}``, and the ends of a
+    range "2–4"."""
     groups: dict[int, tuple[tuple[str, ...], int]] = {}
-    spans = [(m, m[1].split(",")) for m in _TUPLE.finditer(prose)]
-    spans += [(m, re.split(r"\\\\|&", m[1])) for m in _MATRIX.finditer(prose)]
-    for match, pieces in spans:
+    spans = [(m, 1, m[1].split(",")) for m in _TUPLE.finditer(prose)]
+    spans += [(m, 1, re.split(r"\\\\|&", m[1])) for m in _MATRIX.finditer(prose)]
+    spans += [(m, 1, m[1].split("\u2013")) for m in _RANGE.finditer(prose)]
+    for m in _WORDED_RANGE.finditer(prose):
+        inner = 1 if m[1] else 2
+        spans.append((m, inner, re.split(r" to | and ", m[inner])))
+    for match, inner, pieces in spans:
         if not all(_NUMBER.fullmatch(piece.strip()) for piece in pieces):
             continue  # "(x, 1)", "(4,417 rows)": not a tuple of numbers
-        members = numbers_in(match[1])
+        members = numbers_in(match[inner])
         literals = tuple(n.literal for n in members)
         if len(members) == len(pieces):
             for place, n in enumerate(members):
-                groups[match.start(1) + n.offset] = (literals, place)
+                groups[match.start(inner) + n.offset] = (literals, place)
     return groups
 
 
@@ -803,7 +837,10 @@ def _scientific(power: re.Match[str]) -> str:
 # ---- arithmetic written in math ----------------------------------------------------------------
 
 # Pieces of a formula that hold separate statements: "a = 1, \qquad b = 2", "x \approx y".
-_STATEMENTS = re.compile(r"\\q?quad|\\\\|;|,\s|\\approx|\\leq?|\\geq?|<|>|\\neq|\\to|\\Rightarrow")
+# (A command ends where its letters do: "\le" is not the start of "\leftarrow", nor "\to" of "\top".)
+_STATEMENTS = re.compile(
+    r"(?:\\q?quad|\\approx|\\leq?|\\geq?|\\neq|\\to|\\Rightarrow)(?![a-zA-Z])|\\\\|;|,\s|<|>"
+)
 _EQUALS = re.compile(r"=|\\leftarrow")
 _SPACING = re.compile(r"\\(?:[,;:! ]|[bB]igg?[lr]?|left|right|quad|qquad)|\.\s*$")
 _FRAC = re.compile(r"\\[dt]?frac\s*(?:\{([^{}]*)\}\s*\{([^{}]*)\}|(\d)\s*(\d))")
@@ -885,6 +922,9 @@ class Backing:
     def backs_one(self, number: Number, literal: str | None = None) -> bool:
         """A literal with a sign must match a value with that sign; "0.4" also matches -0.4."""
         literal = (literal or number.literal).replace("\u2212", "-").replace(",", "")
+        mantissa, _, exponent = literal.lower().partition("e")
+        if exponent and not mantissa.strip("-0."):
+            return False  # "0e8", "0 \cdot 10^{8}": nobody writes zero as a power of ten
         signed = [literal] if literal.startswith("-") else [literal, "-" + literal]
         scales = ["1", "0.01"] if number.percent else ["1"]
         # A whole number is backed by a printed whole value (3, 3.0000); by one it only rounds
@@ -901,6 +941,97 @@ class Backing:
                 if any(math.isclose(value, v, rel_tol=REL_TOL) for v in self.exact):
                     return True
         return False
+
+
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass
+class CodeSpanBacking(Backing):
+    """What backs a number inside inline code that reads as code (``seed=0``, ``f(2, seed=0)``):
+    the page's code must hold the span as written (spaces aside), or set each of its keyword
+    numbers to that value (``lr=0.03`` by ``lr=0.03`` or ``lr = 0.03``). Nothing else: a typo in a
+    call the reader copies is caught even where the page prints the typo's value elsewhere."""
+
+    span: str = ""  # the inline code, as written
+    at: int = 0  # where the number starts in it
+    code: str = ""  # the page's code, whitespace removed
+    keywords: dict[str, set[float]] = field(default_factory=dict)
+
+    def backs(self, number: Number, literal: str | None = None) -> bool:
+        literal = literal or number.literal
+        span = self.span[: self.at] + literal + self.span[self.at + len(number.literal) :]
+        if _in_code(_WHITESPACE.sub("", span), self.code):
+            return True
+        assigned = _KEYWORD_VALUE.findall(span)
+        return len(assigned) == len(numbers_in(span)) > 0 and all(
+            float(value) in self.keywords.get(name, set()) for name, value in assigned
+        )
+
+
+_KEYWORD_VALUE = re.compile(r"\b([A-Za-z_]\w*)\s*=\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)(?![\w.])")
+
+
+def _in_code(span: str, code: str) -> bool:
+    """Whether the code holds a span (spaces removed): as written, as a call given more arguments
+    (``f(2,hidden=8)`` in ``f(2,hidden=8,seed=0)``), or around an ellipsis (``f(3,...)``)."""
+    pieces = [piece for piece in span.split("...") if piece.strip(",)")]
+    if not pieces:
+        return False
+    if len(pieces) == 1 and pieces[0].endswith(")") and not span.endswith("...)"):
+        return pieces[0] in code or pieces[0][:-1] + "," in code
+    start = code.find(pieces[0])
+    for piece in pieces[1:]:
+        start = code.find(piece, start, start + 300) if start >= 0 else -1
+    return start >= 0
+
+
+def _name(target: ast.AST) -> str | None:
+    return target.id if isinstance(target, ast.Name) else None
+
+
+def _bound(target: ast.AST, value: ast.AST) -> list[tuple[str | None, ast.AST]]:
+    """(name, value) for ``x = 1`` and for each name of ``x, y = 1, 2``."""
+    if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple):
+        if len(target.elts) == len(value.elts):
+            return [(_name(t), v) for t, v in zip(target.elts, value.elts, strict=True)]
+        return []
+    return [(_name(target), value)]
+
+
+def _reads_as_code(span: str) -> bool:
+    return "(" in span or "=" in span
+
+
+def keyword_values(source: str) -> dict[str, set[float]]:
+    """name -> the numbers the code gives it: ``f(lr=0.03)``, ``lr = 0.03``, ``{"lr": 0.03}``."""
+    found: dict[str, set[float]] = {}
+    for node in ast.walk(ast.parse(source)):
+        pairs: list[tuple[str | None, ast.AST]] = []
+        if isinstance(node, ast.keyword):
+            pairs.append((node.arg, node.value))
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            pairs += _bound(node.targets[0], node.value)
+        elif isinstance(node, ast.For) and isinstance(node.iter, (ast.Tuple, ast.List)):
+            pairs += [(_name(node.target), item) for item in node.iter.elts]  # for lr in (...)
+        elif isinstance(node, ast.Dict):
+            pairs += [
+                (
+                    key.value
+                    if isinstance(key, ast.Constant) and isinstance(key.value, str)
+                    else None,
+                    value,
+                )
+                for key, value in zip(node.keys, node.values, strict=True)
+            ]
+        for name, value in pairs:
+            number = _number(value)
+            if number is None and _written_number(value):
+                number = float(value.value)  # type: ignore[attr-defined]
+            if name and number is not None:
+                found.setdefault(name, set()).add(float(number))
+    return found
 
 
 def _one(value: str | float) -> tuple[list[str], list[float]]:
@@ -969,6 +1100,21 @@ def _structural_in_math(text: str, number: Number) -> bool:
     )
 
 
+def logical_lines(output: str) -> list[str]:
+    """Printed output cut into lines, a value printed across lines (a tensor) kept whole."""
+    lines, depth, start = [], 0, 0
+    for at, char in enumerate(output):
+        depth += (char in "([{") - (char in ")]}")
+        if char == "\n" and depth <= 0:
+            lines.append(output[start:at])
+            start, depth = at + 1, 0
+    return [*lines, output[start:]]
+
+
+# A number that names one of the page's own items is an ordinal: "(exercise 3)", "equation 1".
+_ORDINAL = re.compile(r"\b(?:[Ee]xercises?|[Ee]quations?|[Ss]ections?)[ \t]+\Z")
+
+
 def claims_of(record: PageRecord) -> Claims:
     """Bind every number of a page's prose to the blocks of its section (and the sections it sees)."""
     prose = prose_of(record.document)
@@ -980,8 +1126,9 @@ def claims_of(record: PageRecord) -> Claims:
 
     by_section: dict[int, list[tuple[int, Backing]]] = {}
     for block in blocks_of(record.document):
-        backing = Backing(printed_in(record.outputs.get(block.line, "")))
-        backing.sequences.append(list(backing.printed))
+        output = record.outputs.get(block.line, "")
+        backing = Backing(printed_in(output))
+        backing.sequences += [list(printed_in(line)) for line in logical_lines(output)]
         for source in block.sources():
             backing.exact += code_numbers(source) + asserted_numbers(source)
             backing.sequences += code_sequences(source)
@@ -989,6 +1136,14 @@ def claims_of(record: PageRecord) -> Claims:
     titles = {title.strip().lower(): line for line, title in prose.headings.items()}
 
     keyed = _keyed_rows(prose.text, blocks_of(record.document), record.outputs, section)
+
+    sources = [source for block in blocks_of(record.document) for source in block.sources()]
+    code = _WHITESPACE.sub("", "\n".join(sources))
+    keywords: dict[str, set[float]] = {}
+    for source in sources:
+        for name, values in keyword_values(source).items():
+            keywords.setdefault(name, set()).update(values)
+    spans = [m for m in _INLINE_CODE.finditer(prose.text) if _reads_as_code(m[1])]
 
     stated, skipped, backings = [], [], []
     numbers = prose_numbers(prose.text)
@@ -1002,9 +1157,11 @@ def claims_of(record: PageRecord) -> Claims:
         if (number.line, number.group) in loose:
             number = number._replace(group=())
         stated.append(number)
-        if (number.math and _structural_in_math(prose.text, number)) or number.literal.lstrip(
-            "-\u2212"
-        ) in prose.structural.get(number.line, set()):
+        if (
+            (number.math and _structural_in_math(prose.text, number))
+            or number.literal.lstrip("-\u2212") in prose.structural.get(number.line, set())
+            or _ORDINAL.search(prose.text[max(0, number.offset - 16) : number.offset])
+        ):
             skipped.append(number)
         near = by_section.get(section(number.line), [])
         for title in prose.see.get(number.line, []) + prose.section_see.get(
@@ -1016,6 +1173,11 @@ def claims_of(record: PageRecord) -> Claims:
             backing.printed += found.printed
             backing.exact += found.exact
             backing.sequences += found.sequences
+        span = next((m for m in spans if m.start(1) <= number.offset < m.end(1)), None)
+        if span is not None:
+            backing = CodeSpanBacking(
+                span=span[1], at=number.offset - span.start(1), code=code, keywords=keywords
+            )
         backings.append(_cell_backing(keyed, number, prose.text) or backing)
     return Claims(stated, skipped, backings, prose.text)
 
@@ -1078,7 +1240,8 @@ def _cell_backing(rows: dict[int, Backing], number: Number, prose: str) -> Backi
     line_start = prose.rfind("\n", 0, number.offset) + 1
     cell = prose.count("|", line_start, number.offset) - 2  # after "| key |"
     if 0 <= cell < len(backing.cells):
-        return Backing(backing.printed, backing.cells[cell].exact)
+        exact = backing.cells[cell].exact
+        return Backing(backing.printed, exact, sequences=[list(exact)])
     return backing
 
 

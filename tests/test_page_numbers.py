@@ -25,8 +25,10 @@ from _pages import (
     blocks_of,
     claims_of,
     code_numbers,
+    code_sequences,
     decimals,
     equations_that_fail,
+    logical_lines,
     prose_of,
     run_page,
     run_text,
@@ -113,8 +115,14 @@ def test_the_execution_count_sees_a_page_run_twice(tmp_path: Path) -> None:
 # weight-decay and notation pages and the rewritten route (this stop) the rate is 0.83 (151 of
 # 901). Binding a number only to the nearest 1-4 blocks of its section was measured and rejected:
 # 0.889 with 189 correct numbers reported unbacked (k = 1) down to 0.844 with 8 (k = 4).
+# Then: inline code bound to the code it quotes, ranges ("2–4", "12 to 14") bound as ordered
+# pairs, tuples bound to one printed line, "\leftarrow"/"\top" no longer cutting an equation
+# (the worked example's update was never checked), zero never a power of ten, ordinals of the
+# page's own exercises skipped: 0.867 (119 of 896). Nearest-block binding of the code literals
+# alone, and code literals by role (no positional arguments, no operands): 0.87-0.89 at a cost
+# of 16-70 correct numbers unbacked; not taken.
 # A ratchet: raise it.
-REQUIRED_CATCH_RATE = 0.83
+REQUIRED_CATCH_RATE = 0.86
 
 
 def plant_typo(literal: str, rng: random.Random) -> str:
@@ -201,6 +209,7 @@ $\\sum_{i=1}^{3} x_i^2$, $\\frac{1}{2}$, a tolerance of $10^{-5}$ and loss 8.5 (
 
 ```python
 num_examples, lr, val_fraction = 1000, 0.06, 0.2  # settings the reader sees being set
+x = 33  # inline code quotes it
 tolerance = 10**-5
 label = "lr 0.07"  # a string states nothing
 # and neither does a comment: 0.08
@@ -600,9 +609,9 @@ def test_checker_finds_blocks_inside_admonitions_and_hidden_blocks() -> None:
     document = SYBIL.parse_text(GOOD_PAGE, Path("/nonexistent/good.md"))
     assert [(b.language, b.line, b.visible) for b in blocks_of(document)] == [
         ("python", 7, True),
-        ("pycon", 14, True),
-        ("python", 20, False),
-        ("pycon", 26, True),
+        ("pycon", 15, True),
+        ("python", 21, False),
+        ("pycon", 27, True),
     ]
     prose = prose_of(document).text
     assert "print" not in prose and ">>>" not in prose and "--lr" not in prose
@@ -657,3 +666,125 @@ def test_notebook_checker(tmp_path: Path, wrong: str, reported: str, where: str)
     assert unchecked_numbers(GOOD_NOTEBOOK.replace(wrong, reported), "toy.py", tmp_path).bad == [
         where
     ]
+
+
+# ---- binding that catches typos a section-wide match lets through ------------------------------
+
+
+def test_an_arrow_or_a_transpose_does_not_cut_an_equation() -> None:
+    r"""``\leftarrow`` is not ``\le`` + "ftarrow", ``\top`` not ``\to`` + "p": the update is checked."""
+    assert equations_that_fail(r"$w \leftarrow 4 - 0.1 \cdot (-6.5) = 0.65$") != []
+    assert equations_that_fail(r"$w \leftarrow 0 - 0.1 \cdot (-6.5) = 0.65$") == []
+    assert equations_that_fail(r"$\mathbf X^\top \mathbf X = 1 + 4 = 6$") != []
+
+
+RANGE_PAGE = """\
+# Digits
+
+| set | normal |
+|-----|--------|
+| norris | {cell} |
+
+```pycon
+>>> digits = {{
+...     "norris": [(2, 4)],
+... }}
+>>> print(digits["norris"][0], 9)
+(2, 4) 9
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("cell", "bad"),
+    [
+        ("2\u20134", []),
+        ("4\u20134", ["range.md:5: '4'", "range.md:5: '4'"]),  # each end is printed, not in order
+        ("2\u20132", ["range.md:5: '2'", "range.md:5: '2'"]),
+        ("2\u20139", ["range.md:5: '2'", "range.md:5: '9'"]),  # 9 is printed, not as an end
+    ],
+)
+def test_a_range_is_backed_as_its_two_ends_in_order(cell: str, bad: list[str]) -> None:
+    assert unchecked_numbers(RANGE_PAGE.format(cell=cell), "range.md").bad == bad
+
+
+def test_zero_is_never_written_as_a_power_of_ten() -> None:
+    page = "# P\n\nA network with $10^{{8}}$ parameters.\n\n```pycon\n>>> print({}, 0)\n{} 0\n```\n"
+    assert unchecked_numbers(page.format("10**8", "100000000"), "p.md").bad == []
+    assert unchecked_numbers(page.format("0", "0").replace("10^", "0 \\cdot 10^"), "p.md").bad == [
+        "p.md:3: '0e8'"
+    ]
+
+
+CALL_PAGE = """\
+# Calls
+
+Build it with `setup({args})` and train with `{train}`; the loss falls to 0.25.
+
+```pycon
+>>> def setup(d, lr=0.1, seed=None):
+...     return d, lr
+>>> lr, num_epochs = 0.03, 5
+>>> setup(2, lr=lr, seed=0)
+(2, 0.03)
+>>> print(3, 0.25, 7)
+3 0.25 7
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "train", "bad"),
+    [
+        ("2, lr=lr, seed=0", "num_epochs=5", []),
+        ("2, ...", "lr=0.03, num_epochs=5", []),  # an ellipsis; keywords the code sets
+        # a call the code does not make: each of its numbers is reported
+        ("3, lr=lr, seed=0", "num_epochs=5", ["calls.md:3: '3'", "calls.md:3: '0'"]),
+        ("2, lr=lr, seed=7", "num_epochs=5", ["calls.md:3: '2'", "calls.md:3: '7'"]),
+        ("2, lr=lr, seed=0", "num_epochs=3", ["calls.md:3: '3'"]),  # printed, never num_epochs
+        ("2, lr=lr, seed=0", "lr=0.25, num_epochs=5", ["calls.md:3: '0.25'", "calls.md:3: '5'"]),
+    ],
+)
+def test_a_number_in_inline_code_is_bound_to_the_code(
+    args: str, train: str, bad: list[str]
+) -> None:
+    """Inline code that reads as code is found in the page's code, or its keywords set there."""
+    page = CALL_PAGE.format(args=args, train=train)
+    assert unchecked_numbers(page, "calls.md").bad == bad
+
+
+def test_a_tuple_is_backed_by_one_printed_line_not_by_the_output_run_together() -> None:
+    page = (
+        "# T\n\nThe points are {}.\n\n"
+        "```pycon\n>>> print('x = (1, 2)'); print('y = (3, 5)')\nx = (1, 2)\ny = (3, 5)\n```\n"
+    )
+    assert unchecked_numbers(page.format("$(1, 2)$"), "t.md").bad == []
+    # 2 then 3 follow each other in the output, but on two lines
+    assert unchecked_numbers(page.format("$(2, 3)$"), "t.md").bad == ["t.md:3: '2'", "t.md:3: '3'"]
+    assert logical_lines("a\ntensor([[1.],\n        [2.]])\nb") == [
+        "a",
+        "tensor([[1.],\n        [2.]])",
+        "b",
+    ]
+
+
+def test_a_written_tuple_of_strings_and_a_chained_bound_are_sequences() -> None:
+    assert code_sequences('assert r == ("19.0", "79.0")') == [[19.0, 79.0]]
+    assert code_sequences("assert 0.5 < c < 0.55") == [[0.5, 0.55]]
+
+
+def test_a_range_in_words_is_backed_as_its_two_ends_in_order() -> None:
+    page = "# W\n\nIt lies between {}.\n\n```pycon\n>>> c = 0.52\n>>> assert 0.5 < c < 0.55\n```\n"
+    assert unchecked_numbers(page.format("0.5 and 0.55"), "w.md").bad == []
+    assert unchecked_numbers(page.format("0.55 and 0.5"), "w.md").bad == [
+        "w.md:3: '0.55'",
+        "w.md:3: '0.5'",
+    ]
+
+
+def test_an_ordinal_of_the_page_is_structural() -> None:
+    page = (
+        "# O\n\nSee exercise 3 and equation 1; the loss is 4.\n\n```pycon\n>>> print(4)\n4\n```\n"
+    )
+    assert unchecked_numbers(page, "o.md").bad == []
+    assert unchecked_numbers(page.replace("is 4", "is 3"), "o.md").bad == ["o.md:3: '3'"]
