@@ -631,13 +631,15 @@ _SHAPING_CALLS = frozenset(
         "size", "cat", "stack", "concatenate",
         "sum", "mean", "std", "var", "max", "min", "argmax", "argmin", "norm", "cumsum", "softmax",
         "round", "item", "tolist", "isel", "iloc", "head", "tail", "nlargest", "zfill",
+        "manual_seed", "seed",
     }
 )  # fmt: skip
 # Keywords that name an axis, a dimension or a display setting: their value is layout.
 _SHAPING_KEYWORDS = frozenset(
     {"dim", "axis", "axes", "keepdim", "keepdims", "ndigits", "decimals", "precision", "indent",
      "figsize", "dpi", "fontsize", "linewidth", "lw", "alpha", "s", "markersize", "zorder",
-     "ncols", "nrows", "ncol", "loc", "bins", "width", "start", "step", "stacklevel"}
+     "ncols", "nrows", "ncol", "loc", "bins", "width", "start", "step", "stacklevel",
+     "seed"}
 )  # fmt: skip
 
 
@@ -1090,13 +1092,23 @@ _MATH_STRUCTURE = re.compile(
 )
 
 
+# ... and a 0 that is a definition or a sign condition, not a result: the mean of
+# \mathcal N(0, \sigma^2), and c > 0, \lambda \geq 0.
+_MATH_ZERO = re.compile(r"\\mathcal\s*N\s*\(\s*0(?=\s*,)|(?:[<>]|\\[lg]eq?(?![a-z]))\s*0(?![\w.])")
+
+
 def _structural_in_math(text: str, number: Number) -> bool:
     if abs(number.value) not in STRUCTURAL:
         return False
     end = number.offset + len(number.literal)
+    window = (max(0, number.offset - 40), end + 40)
+    if number.value == 0 and any(
+        m.start() < end and number.offset < m.end() for m in _MATH_ZERO.finditer(text, *window)
+    ):
+        return True
     return any(
         m.start() < end and number.offset < m.end() and (number.value != 0 or "mathbf" in m[0])
-        for m in _MATH_STRUCTURE.finditer(text, max(0, number.offset - 40), end + 40)
+        for m in _MATH_STRUCTURE.finditer(text, *window)
     )
 
 

@@ -788,3 +788,17 @@ def test_an_ordinal_of_the_page_is_structural() -> None:
     )
     assert unchecked_numbers(page, "o.md").bad == []
     assert unchecked_numbers(page.replace("is 4", "is 3"), "o.md").bad == ["o.md:3: '3'"]
+
+
+def test_a_seed_backs_no_number() -> None:
+    """A seed names a draw; before this rule ``seed=0`` backed every "0" and "3" of its section."""
+    source = "X, y = d2l.synthetic_data(w, b, 100, seed=3)\ng = torch.Generator().manual_seed(5)\n"
+    assert code_numbers(source) == [100]
+    page = "# S\n\nThe loss starts at {}.\n\n```pycon\n>>> d = dict(seed=0)\n>>> print(4.2)\n4.2\n```\n"
+    assert unchecked_numbers(page.format("4.2"), "s.md").bad == []
+    assert unchecked_numbers(page.format("0"), "s.md").bad == ["s.md:3: '0'"]
+
+
+def test_a_zero_that_defines_a_distribution_or_a_sign_is_structural() -> None:
+    page = "# Z\n\nWith $\\epsilon \\sim \\mathcal N(0, \\sigma^2)$, $c > 0$, $\\lambda \\geq 0$: $x = 0$.\n"
+    assert unchecked_numbers(page, "z.md").bad == ["z.md:3: '0'"]
