@@ -361,10 +361,10 @@ assert abs(history.train_loss[4] / (0.01**2 / 2) - 1) < 0.2  # "at the noise flo
 #
 # <!-- see: Exercises -->
 #
-# The concise program of the source text trains with $\eta = 0.03$ for five epochs, but its loss
-# is `nn.MSELoss`, the mean of $(\hat y - y)^2$ **without** the ½. Its gradient is twice ours, so
-# at the same $\eta$ it takes steps twice as large. With our loss and $\eta = 0.03$, five epochs
-# get only part of the way:
+# The concise program of the source text trains with $\eta = 0.03$ for five epochs, but its loss,
+# `nn.MSELoss`, has no ½, so at the same $\eta$ it takes steps twice as large as ours
+# ([why](../../theory/loss-and-risk/#half-scales-the-gradient)). With our loss and $\eta = 0.03$,
+# five epochs get only part of the way:
 
 # %%
 slow = d2l.LinearRegressionScratch(2, seed=0)
