@@ -256,9 +256,9 @@ for epoch in range(num_epochs):
     print(f"epoch {epoch + 1}, loss {float(train_l):.2g}")
 
 # %% [markdown]
-# The loss settles near $\frac12 \sigma^2 = 0.00005$, the floor set by the noise: even the true
-# parameters leave residuals of size $\sigma$. Since we generated the data, we can compare the
-# learned parameters with the true ones:
+# The loss settles near the [noise floor](../../theory/probabilistic-view/)
+# $\frac12 \sigma^2 = 0.00005$. Since we generated the data, we can compare the learned parameters
+# with the true ones:
 
 # %%
 w_err = float((w.detach().reshape(-1) - true_w).abs().max())
