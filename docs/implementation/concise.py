@@ -74,7 +74,7 @@ print("learned bias:", model.bias.data)
 #   $(1,)$, both registered as parameters.
 # * `nn.MSELoss()` averages $(\hat y - y)^2$ over the minibatch. There is **no ½**: its gradient
 #   is twice the gradient of the ½-loss used on the other pages
-#   ([why that matters](../scratch-vs-concise/#the-factor-of-two)).
+#   ([why](../../theory/loss-and-risk/#half-scales-the-gradient)).
 # * Each step clears the old gradients, backpropagates the minibatch loss and lets the optimizer
 #   apply $\theta \leftarrow \theta - \eta \nabla_\theta L_{\mathcal B}$ with $\eta = 0.03$.
 # * `loss.item() * xb.shape[0]` turns each minibatch mean back into a sum, so that dividing by

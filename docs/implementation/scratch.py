@@ -256,9 +256,9 @@ for epoch in range(num_epochs):
     print(f"epoch {epoch + 1}, loss {float(train_l):.2g}")
 
 # %% [markdown]
-# The loss settles near $\frac12 \sigma^2 = 0.00005$, the floor set by the noise: even the true
-# parameters leave residuals of size $\sigma$. Since we generated the data, we can compare the
-# learned parameters with the true ones:
+# The loss settles near the [noise floor](../../theory/probabilistic-view/)
+# $\frac12 \sigma^2 = 0.00005$. Since we generated the data, we can compare the learned parameters
+# with the true ones:
 
 # %%
 w_err = float((w.detach().reshape(-1) - true_w).abs().max())
@@ -361,10 +361,10 @@ assert abs(history.train_loss[4] / (0.01**2 / 2) - 1) < 0.2  # "at the noise flo
 #
 # <!-- see: Exercises -->
 #
-# The concise program of the source text trains with $\eta = 0.03$ for five epochs, but its loss
-# is `nn.MSELoss`, the mean of $(\hat y - y)^2$ **without** the ½. Its gradient is twice ours, so
-# at the same $\eta$ it takes steps twice as large. With our loss and $\eta = 0.03$, five epochs
-# get only part of the way:
+# The concise program of the source text trains with $\eta = 0.03$ for five epochs, but its loss,
+# `nn.MSELoss`, has no ½, so at the same $\eta$ it takes steps twice as large as ours
+# ([why](../../theory/loss-and-risk/#half-scales-the-gradient)). With our loss and $\eta = 0.03$,
+# five epochs get only part of the way:
 
 # %%
 slow = d2l.LinearRegressionScratch(2, seed=0)
