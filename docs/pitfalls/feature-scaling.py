@@ -39,7 +39,7 @@ import d2l_linreg as d2l
 # weights that we can draw.
 #
 # The fix is to divide each feature by its standard deviation computed on the training data.
-# The features are already centred (mean 0 by construction), so here we only rescale; in
+# The features are already centred (by construction), so here we only rescale; in
 # practice `d2l.Standardizer` centres and scales in one go.
 
 # %%
