@@ -399,7 +399,7 @@ def _run_document(document: Document, raise_first: bool = True) -> PageRecord:
 # ---- the prose of a page -----------------------------------------------------------------------
 
 _COMMENT = re.compile(r"<!--(?P<body>.*?)-->", re.DOTALL)
-_DIRECTIVE = re.compile(r"^\s*(?P<name>structural|see):\s*(?P<value>.*?)\s*$", re.DOTALL)
+_DIRECTIVE = re.compile(r"^\s*(?P<name>structural|see|from):\s*(?P<value>.*?)\s*$", re.DOTALL)
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<title>.*?)[ \t#]*$")
 
 
@@ -410,6 +410,8 @@ class Prose:
     structural: dict[int, set[str]]  # line -> literals marked structural on it
     see: dict[int, list[str]]  # line -> headings whose sections also back its numbers
     section_see: dict[int, list[str]]  # heading line -> the same, for its whole section
+    # line -> texts naming the printed lines or code statements that alone back its numbers
+    sources: dict[int, list[str]] = field(default_factory=dict)
 
 
 def prose_of(document: Document) -> Prose:
@@ -443,6 +445,7 @@ def _prose(text: str, path: str) -> Prose:
     structural: dict[int, set[str]] = {}
     see: dict[int, list[str]] = {}
     section_see: dict[int, list[str]] = {}
+    sources: dict[int, list[str]] = {}
     blanked = "".join(chars)
     lines = blanked.split("\n")
     for match in _COMMENT.finditer(blanked):
@@ -457,6 +460,9 @@ def _prose(text: str, path: str) -> Prose:
         for line in _paragraph(lines, _line(blanked, match.start()), _line(blanked, match.end())):
             if directive["name"] == "structural":
                 structural.setdefault(line, set()).update(directive["value"].split())
+            elif directive["name"] == "from":
+                labels = [label.strip() for label in directive["value"].split("|")]
+                sources.setdefault(line, []).extend(label for label in labels if label)
             else:
                 see.setdefault(line, []).append(directive["value"])
     prose = "".join(chars)
@@ -465,7 +471,7 @@ def _prose(text: str, path: str) -> Prose:
         heading = _HEADING.match(line)
         if heading:
             headings[number] = heading["title"]
-    return Prose(prose, headings, structural, see, section_see)
+    return Prose(prose, headings, structural, see, section_see, sources)
 
 
 def _heading_above(lines: list[str], line: int) -> int:
@@ -1137,7 +1143,9 @@ def claims_of(record: PageRecord) -> Claims:
         return max((h for h in starts if h <= line), default=0)
 
     by_section: dict[int, list[tuple[int, Backing]]] = {}
+    units: dict[int, list[tuple[str, Backing]]] = {}  # section -> its printed lines, statements
     for block in blocks_of(record.document):
+        units.setdefault(section(block.line), []).extend(_units(block, record.outputs))
         output = record.outputs.get(block.line, "")
         backing = Backing(printed_in(output))
         backing.sequences += [list(printed_in(line)) for line in logical_lines(output)]
@@ -1185,6 +1193,12 @@ def claims_of(record: PageRecord) -> Claims:
             backing.printed += found.printed
             backing.exact += found.exact
             backing.sequences += found.sequences
+        if number.line in prose.sources:
+            visible = [u for line, _ in near for u in units.get(section(line), [])]
+            visible = list({id(u): u for u in visible}.values()) or units.get(
+                section(number.line), []
+            )
+            backing = _named_backing(visible, prose.sources[number.line], record.document.path)
         span = next((m for m in spans if m.start(1) <= number.offset < m.end(1)), None)
         if span is not None:
             backing = CodeSpanBacking(
@@ -1192,6 +1206,37 @@ def claims_of(record: PageRecord) -> Claims:
             )
         backings.append(_cell_backing(keyed, number, prose.text) or backing)
     return Claims(stated, skipped, backings, prose.text)
+
+
+def _units(block: Block, outputs: dict[int, str]) -> list[tuple[str, Backing]]:
+    """A block's printed lines and top-level code statements, each with what it backs."""
+    found = []
+    for line in logical_lines(outputs.get(block.line, "")):
+        printed = printed_in(line)
+        if printed:
+            found.append((line, Backing(printed, sequences=[list(printed)])))
+    for source in block.sources():
+        with contextlib.suppress(SyntaxError):
+            for statement in ast.parse(source).body:
+                text = ast.get_source_segment(source, statement) or ""
+                exact = code_numbers(text) + asserted_numbers(text)
+                if exact:
+                    found.append((text, Backing(exact=exact, sequences=code_sequences(text))))
+    return found
+
+
+def _named_backing(units: list[tuple[str, Backing]], labels: list[str], path: str) -> Backing:
+    """What ``<!-- from: label | ... -->`` binds a paragraph's numbers to: only the printed lines
+    and code statements of its section (and the sections it sees) that contain a label."""
+    backing = Backing()
+    for label in labels:
+        named = [found for text, found in units if label in text]
+        assert named, f"{path}: <!-- from: {label} --> names no printed line or code of its section"
+        for found in named:
+            backing.printed += found.printed
+            backing.exact += found.exact
+            backing.sequences += found.sequences
+    return backing
 
 
 _ROW = re.compile(r"^[ \t]*\|(?P<key>[^|]*)\|(?P<rest>.*\|)[ \t]*$")

@@ -802,3 +802,43 @@ def test_a_seed_backs_no_number() -> None:
 def test_a_zero_that_defines_a_distribution_or_a_sign_is_structural() -> None:
     page = "# Z\n\nWith $\\epsilon \\sim \\mathcal N(0, \\sigma^2)$, $c > 0$, $\\lambda \\geq 0$: $x = 0$.\n"
     assert unchecked_numbers(page, "z.md").bad == ["z.md:3: '0'"]
+
+
+FROM_PAGE = """\
+# Worked
+
+The data are $x = (1, 2)$ and we start from $w = {w}$ with learning rate {lr}.{marker}
+
+```pycon
+>>> print("data: x = (1, 2), y = (3, 5)")
+data: x = (1, 2), y = (3, 5)
+>>> print("start: w = 0, lr = 0.1")
+start: w = 0, lr = 0.1
+>>> print("update: w = 0.65, b = 0.4")
+update: w = 0.65, b = 0.4
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("w", "lr", "marker", "bad"),
+    [
+        ("0", "0.1", "", []),
+        ("0", "0.4", "", []),  # the typo is printed elsewhere in the section: it escapes
+        ("0", "0.1", " <!-- from: data: | start: -->", []),
+        ("0", "0.4", " <!-- from: data: | start: -->", ["from.md:3: '0.4'"]),
+        # the update's w, printed in the section but not on a named line
+        ("0.65", "0.1", " <!-- from: data: | start: -->", ["from.md:3: '0.65'"]),
+    ],
+)
+def test_from_binds_a_paragraph_to_the_lines_it_names(
+    w: str, lr: str, marker: str, bad: list[str]
+) -> None:
+    page = FROM_PAGE.format(w=w, lr=lr, marker=marker)
+    assert unchecked_numbers(page, "from.md").bad == bad
+
+
+def test_from_must_name_a_line_of_its_section() -> None:
+    page = FROM_PAGE.format(w="0", lr="0.1", marker=" <!-- from: finish: -->")
+    with pytest.raises(AssertionError, match="names no printed line"):
+        unchecked_numbers(page, "from.md")
