@@ -265,6 +265,8 @@ class PageRecord:
     document: Document
     outputs: dict[int, str] = field(default_factory=dict)  # block line -> what it printed
     failed: list[int] = field(default_factory=list)  # lines of blocks that raised or failed
+    # block line -> (source, what it printed) of each example of a pycon block
+    examples: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 RECORDS: dict[str, PageRecord] = {}  # absolute path -> the page's record in this session
@@ -362,6 +364,10 @@ def _run_pycon(block: Block, example: Example, out: io.StringIO) -> str | None:
     report: list[str] = []
     runner.run(test, out=report.append, clear_globs=False)
     out.write("".join(checker.got))
+    if len(checker.got) == len(examples):
+        record_of(example.document).examples[block.line] = [
+            (e.source, got) for e, got in zip(examples, checker.got, strict=True)
+        ]
     return "".join(report) if runner.failures else None
 
 
@@ -881,7 +887,8 @@ def equations_that_fail(prose: str) -> list[tuple[int, str]]:
     failing = []
     for span in _MATH.finditer(prose):
         body, offset = span.group(0).strip("$"), span.start()
-        for piece in _STATEMENTS.split(body):
+        failing += [(offset, piece) for piece in _vector_equations_that_fail(body)]
+        for piece in _STATEMENTS.split(_MATRIX.sub(" ", body)):
             segments = [seg for seg in _EQUALS.split(piece)]
             values = [(seg, arithmetic(seg)) for seg in segments]
             values = [(seg, v) for seg, v in values if v is not None]
@@ -896,6 +903,52 @@ def equations_that_fail(prose: str) -> list[tuple[int, str]]:
             half = 0.5 * 10.0**-places
             if any(abs(v - first) >= half * (1 + 1e-9) for _, v in values[1:]):
                 failing.append((offset + span.group(0).find(piece), piece.strip()))
+    return failing
+
+
+def _written(matrices: list[str], placeholder: re.Match[str]) -> str:
+    return r"\begin{pmatrix}" + matrices[int(placeholder[1])] + r"\end{pmatrix}"
+
+
+def _vector_equations_that_fail(body: str) -> list[str]:
+    r"""Chains of written-out vectors whose entries' arithmetic does not hold, entry by entry:
+    ``1.6 \begin{pmatrix} 1 \\ 2 \end{pmatrix} = \begin{pmatrix} 1.6 \\ 3.2 \end{pmatrix}``."""
+    matrices: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        matrices.append(match[1])
+        return f"@{len(matrices) - 1}@"
+
+    failing = []
+    text = _MATRIX.sub(hold, body)
+    for piece in re.split(r"\\q?quad(?![a-zA-Z])|;|,\s", text):
+        vectors, scaled, results = [], False, []
+        for segment in _EQUALS.split(piece):
+            found = re.fullmatch(r"(?P<scalar>[^@]*?)@(?P<k>\d+)@[\s.,]*", segment.strip())
+            if not found:
+                continue
+            scalar = arithmetic(found["scalar"]) if found["scalar"].strip() else 1.0
+            entries = [e.strip() for e in re.split(r"\\\\|&", matrices[int(found["k"])])]
+            values = [arithmetic(e) for e in entries]
+            if scalar is not None and None not in values:
+                vectors.append((entries, [scalar * v for v in values if v is not None]))
+                scaled = scaled or bool(found["scalar"].strip())
+                if not found["scalar"].strip() and all(_NUMBER.fullmatch(e) for e in entries):
+                    results += entries  # a vector of plain numbers states its digits
+        lengths = {len(values) for _, values in vectors}
+        computed = scaled or any(
+            re.search(r"[-+*/^]|\\frac|\\cdot", e[1:]) for entries, _ in vectors for e in entries
+        )
+        if len(vectors) < 2 or len(lengths) != 1 or not computed:
+            continue
+        half = 0.5 * 10.0 ** -min((decimals(r) for r in results), default=12)
+        first = vectors[0][1]
+        if any(
+            abs(a - b) >= half * (1 + 1e-9)
+            for _, other in vectors[1:]
+            for a, b in zip(first, other, strict=True)
+        ):
+            failing.append(re.sub(r"@(\d+)@", lambda m: _written(matrices, m), piece).strip())
     return failing
 
 
@@ -1145,7 +1198,7 @@ def claims_of(record: PageRecord) -> Claims:
     by_section: dict[int, list[tuple[int, Backing]]] = {}
     units: dict[int, list[tuple[str, Backing]]] = {}  # section -> its printed lines, statements
     for block in blocks_of(record.document):
-        units.setdefault(section(block.line), []).extend(_units(block, record.outputs))
+        units.setdefault(section(block.line), []).extend(_units(block, record))
         output = record.outputs.get(block.line, "")
         backing = Backing(printed_in(output))
         backing.sequences += [list(printed_in(line)) for line in logical_lines(output)]
@@ -1208,10 +1261,24 @@ def claims_of(record: PageRecord) -> Claims:
     return Claims(stated, skipped, backings, prose.text)
 
 
-def _units(block: Block, outputs: dict[int, str]) -> list[tuple[str, Backing]]:
-    """A block's printed lines and top-level code statements, each with what it backs."""
+def _units(block: Block, record: PageRecord) -> list[tuple[str, Backing]]:
+    """What a ``from:`` label can name: each example of a pycon block (its source and what it
+    printed), or a block's printed lines and top-level statements, each with what it backs."""
     found = []
-    for line in logical_lines(outputs.get(block.line, "")):
+    for source, printed in record.examples.get(block.line, []):
+        code = Backing(exact=code_numbers(source) + asserted_numbers(source))
+        code.sequences += code_sequences(source)
+        lines = [line for line in logical_lines(printed) if printed_in(line)]
+        if len(lines) == 1:  # ">>> step.grad_w, step.grad_b" and "(-6.5, -4.0)": one unit
+            code.printed += printed_in(lines[0])
+            code.sequences.append(printed_in(lines[0]))
+            lines = []
+        found.append((source + "\n" + printed if not lines else source, code))
+        for line in lines:  # a report: each of its lines on its own
+            found.append((line, Backing(printed_in(line), sequences=[printed_in(line)])))
+    if found:
+        return found
+    for line in logical_lines(record.outputs.get(block.line, "")):
         printed = printed_in(line)
         if printed:
             found.append((line, Backing(printed, sequences=[list(printed)])))

@@ -578,7 +578,7 @@ def _typo_on_a_real_page(page: str, claim: str, typo: str) -> list[str]:
     assert claim in text
     changed = text.replace(claim, typo, 1)
     document = SYBIL.parse_text(changed, DOCS / page)
-    twin = type(record)(document, record.outputs)  # same lines, same outputs
+    twin = type(record)(document, record.outputs, examples=record.examples)  # same lines, outputs
     return unbacked(claims_of(twin), page)
 
 
@@ -842,3 +842,15 @@ def test_from_must_name_a_line_of_its_section() -> None:
     page = FROM_PAGE.format(w="0", lr="0.1", marker=" <!-- from: finish: -->")
     with pytest.raises(AssertionError, match="names no printed line"):
         unchecked_numbers(page, "from.md")
+
+
+def test_vector_arithmetic_written_in_math_must_hold() -> None:
+    r"""``1.6 (1, 2)^T = (1.6, 3.2)^T`` and ``(1.6 - 2, 3.2 - 3)^T = (-0.4, 0.2)^T``, entry by entry."""
+    v = "\\begin{{pmatrix}} {} \\\\ {} \\end{{pmatrix}}"
+    scaled = f"$$\\hat y = 1.6 {v.format(1, 2)} = {v.format(1.6, '{}')}$$"
+    assert equations_that_fail(scaled.format(3.2)) == []
+    assert equations_that_fail(scaled.format(3.1)) != []  # to the digits the result states
+    diff = f"$$r = {v.format('1.6 - 2', '3.2 - 3')} = {v.format('{}', 0.2)}$$"
+    assert equations_that_fail(diff.format(-0.4)) == []
+    assert equations_that_fail(diff.format(-0.5)) != []
+    assert equations_that_fail(f"$${v.format(1, 2)} = {v.format(2, 1)}$$") == []  # no arithmetic
