@@ -846,11 +846,12 @@ def test_from_must_name_a_line_of_its_section() -> None:
 
 def test_vector_arithmetic_written_in_math_must_hold() -> None:
     r"""``1.6 (1, 2)^T = (1.6, 3.2)^T`` and ``(1.6 - 2, 3.2 - 3)^T = (-0.4, 0.2)^T``, entry by entry."""
-    v = "\\begin{{pmatrix}} {} \\\\ {} \\end{{pmatrix}}"
-    scaled = f"$$\\hat y = 1.6 {v.format(1, 2)} = {v.format(1.6, '{}')}$$"
-    assert equations_that_fail(scaled.format(3.2)) == []
-    assert equations_that_fail(scaled.format(3.1)) != []  # to the digits the result states
-    diff = f"$$r = {v.format('1.6 - 2', '3.2 - 3')} = {v.format('{}', 0.2)}$$"
-    assert equations_that_fail(diff.format(-0.4)) == []
-    assert equations_that_fail(diff.format(-0.5)) != []
-    assert equations_that_fail(f"$${v.format(1, 2)} = {v.format(2, 1)}$$") == []  # no arithmetic
+
+    def v(a: object, b: object) -> str:
+        return f"\\begin{{pmatrix}} {a} \\\\ {b} \\end{{pmatrix}}"
+
+    assert equations_that_fail(f"$$\\hat y = 1.6 {v(1, 2)} = {v(1.6, 3.2)}$$") == []
+    assert equations_that_fail(f"$$\\hat y = 1.6 {v(1, 2)} = {v(1.6, 3.1)}$$") != []
+    assert equations_that_fail(f"$$r = {v('1.6 - 2', '3.2 - 3')} = {v(-0.4, 0.2)}$$") == []
+    assert equations_that_fail(f"$$r = {v('1.6 - 2', '3.2 - 3')} = {v(-0.5, 0.2)}$$") != []
+    assert equations_that_fail(f"$${v(1, 2)} = {v(2, 1)}$$") == []  # no arithmetic: a statement
