@@ -1182,8 +1182,14 @@ def logical_lines(output: str) -> list[str]:
     return [*lines, output[start:]]
 
 
-# A number that names one of the page's own items is an ordinal: "(exercise 3)", "equation 1".
-_ORDINAL = re.compile(r"\b(?:[Ee]xercises?|[Ee]quations?|[Ss]ections?)[ \t]+\Z")
+# A number that names one of the page's own items is an ordinal: "(exercise 3)", "equation 1",
+# and the number of an exercise's bold title, "**2. Too large a learning rate.**".
+_ORDINAL = re.compile(r"\b(?:[Ee]xercises?|[Ee]quations?|[Ss]ections?)[ \t]+\Z|\*\*\Z")
+
+
+def _titles(prose: Prose, number: Number) -> bool:
+    """Whether a number right after "**" numbers a bold title ("**2. Too large**")."""
+    return re.match(r"\d+\.\s", prose.text[number.offset :]) is not None
 
 
 def claims_of(record: PageRecord) -> Claims:
@@ -1233,7 +1239,10 @@ def claims_of(record: PageRecord) -> Claims:
         if (
             (number.math and _structural_in_math(prose.text, number))
             or number.literal.lstrip("-\u2212") in prose.structural.get(number.line, set())
-            or _ORDINAL.search(prose.text[max(0, number.offset - 16) : number.offset])
+            or (
+                _ORDINAL.search(prose.text[max(0, number.offset - 16) : number.offset])
+                and (not prose.text.startswith("**", number.offset - 2) or _titles(prose, number))
+            )
         ):
             skipped.append(number)
         near = by_section.get(section(number.line), [])

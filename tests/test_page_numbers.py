@@ -788,6 +788,10 @@ def test_an_ordinal_of_the_page_is_structural() -> None:
     )
     assert unchecked_numbers(page, "o.md").bad == []
     assert unchecked_numbers(page.replace("is 4", "is 3"), "o.md").bad == ["o.md:3: '3'"]
+    titled = page.replace("See", "**2. A title.** See")
+    assert unchecked_numbers(titled, "o.md").bad == []
+    bold = page.replace("the loss is 4", "the loss is **3**")  # bold, but not a title
+    assert unchecked_numbers(bold, "o.md").bad == ["o.md:3: '3'"]
 
 
 def test_a_seed_backs_no_number() -> None:

@@ -109,7 +109,7 @@ assert len(xb) == 8, len(xb)  # the loop's last minibatch: 1000 examples are 31 
 # | `print(epoch, f"{total_loss / n:.3g}")` | the callback `d2l.PrintLoss()` |
 #
 # First, the data: with `seed=0`, `synthetic_data` draws in the same order as the program, from a
-# private generator seeded with 0, so it reproduces `X` and `y` bit for bit.
+# private generator seeded with `seed=0`, so it reproduces `X` and `y` bit for bit.
 
 # %%
 import d2l_linreg as d2l

@@ -84,7 +84,7 @@ for size, seed in [(32, 0), (32, 4), (7, 1), (1000, 2), (1, 3)]:
 # ## Parameters that autograd tracks
 #
 # The parameters are two plain tensors: the weights $\mathbf w$ of shape $(d, 1)$, drawn from
-# $\mathcal N(0, 0.01^2)$, and the bias $b$ of shape $(1,)$, starting at zero. Creating them with
+# $\mathcal N(0, 0.01^2)$, and the bias $b$ of shape $(1,)$, starting at zero. Creating them with <!-- structural: 1 -->
 # `requires_grad=True` asks autograd to record every operation on them, so that `backward()` can
 # later fill in `w.grad` and `b.grad`.
 
@@ -117,7 +117,7 @@ for d, sigma, seed in [(2, 0.01, 0), (5, 0.1, 3), (1, 1.0, 7)]:
 # \hat{\mathbf y} = \mathbf X_{\mathcal B} \mathbf w + b ,
 # $$
 #
-# a matrix–vector product of shape $(|\mathcal B|, 1)$, plus the bias, which broadcasting adds
+# a matrix–vector product of shape $(|\mathcal B|, 1)$, plus the bias, which broadcasting adds <!-- structural: 1 -->
 # to every row.
 
 # %%
@@ -234,7 +234,7 @@ assert all(torch.equal(p.grad, torch.zeros_like(p)) for p in ours + twins)
 # One epoch passes over every example once. For each minibatch: clear the old gradients, predict,
 # average the per-example losses, backpropagate that mean (so `w.grad` holds
 # $\nabla_{\mathbf w} L_{\mathcal B}$), and step. The last minibatch of an epoch holds only 8
-# examples; its mean is over those 8, so its step counts as much as the others'. After each epoch
+# examples; its mean is over those 8, so its step counts as much as the others'. After each epoch <!-- from: 32 batches -->
 # we print the mean loss on all the data.
 #
 # The settings: $\eta = 0.06$, batches of 32, five epochs — why $0.06$ and not the $0.03$ of the
