@@ -1142,12 +1142,12 @@ class Claims:
 # In math, a 1 or a 2 that shapes a formula rather than states a result: a fraction's 1 or 2
 # (\frac{1}{2}, \frac12, \frac{1}{2n}, \frac{n}{2}), a division by or of it (1 / \sqrt n,
 # \eta / 2, -1/2), the all-ones vector \mathbf 1 and the zero vector \mathbf 0, 2\pi, and an
-# off-by-one next to a symbol (n - 1, d + 1, 1 - \rho).
+# off-by-one next to a symbol (n - 1, d + 1, 1 - \rho, 1 - 1.5/\kappa).
 _MATH_STRUCTURE = re.compile(
     r"\\[dt]?frac\s*(?:\{[^{}]*\}\s*\{[^{}]*\}|\d\s*\d)"
     r"|(?<![\w.])(?:1|2)(?=\s*/)|/\s*(?:1|2)(?![\w.])"
     r"|\\mathbf\s*\{?\s*[01]|2\s*\\pi"
-    r"|(?<=[a-zA-Z}])\s*[-+]\s*1(?![\w.])|(?<![\w.])1\s*-\s*(?=[a-zA-Z\\])"
+    r"|(?<=[a-zA-Z}])\s*[-+]\s*1(?![\w.])|(?<![\w.])1\s*-\s*(?=[a-zA-Z\\]|[\d.]+\s*/)"
 )
 
 

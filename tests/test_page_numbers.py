@@ -558,7 +558,7 @@ def test_a_written_matrix_is_backed_as_a_whole() -> None:
 def test_math_structure_includes_zero_vectors_and_off_by_one() -> None:
     """``\\mathbf 0``, ``n - 1``, ``d + 1``, ``1 - x`` and ``-1/2`` shape a formula."""
     page = (
-        "# M\n\n$\\mathbf 0$, $n - 1$, $d + 1$, $1 - \\rho$, slope $-1/2$; "
+        "# M\n\n$\\mathbf 0$, $n - 1$, $d + 1$, $1 - \\rho$, $1 - 2/\\kappa$, slope $-1/2$; "
         "but $x = 0$ and $y = 1$ are claims.\n"
     )
     assert unchecked_numbers(page, "m.md").bad == ["m.md:3: '0'", "m.md:3: '1'"]

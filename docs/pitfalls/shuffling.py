@@ -50,7 +50,7 @@ print("last targets: ", [round(v, 1) for v in y_sorted[-4:, 0].tolist()])
 # %% [markdown]
 # ## Two runs, one difference
 #
-# Both runs use the linear model, the ½ squared loss, SGD with learning rate 0.3, batches of 32
+# Both runs use the linear model, the ½ squared loss, SGD with learning rate 0.3, batches of 32 <!-- from: def run(shuffle) -->
 # and 5 epochs. `d2l.ParameterPath` is a callback that records $(w_1, w_2, b)$ after every step.
 # `d2l.InMemoryLoader(..., shuffle=True)` draws a new random order every epoch (this is what
 # `train` does by itself when given a tuple `(X, y)`); with `shuffle=False` it reads the rows in
@@ -138,7 +138,7 @@ for b_epoch in epochs[2:]:  # later epochs: a dip, then a climb towards the end
 
 # %% [markdown]
 # *Left: the bias of the shuffled run (blue) settles near $b_\text{true} = 4.2$ and jitters. In file
-# order (red) it climbs through the first epoch and overshoots to almost 8, and the second epoch
+# order (red) it climbs through the first epoch and overshoots to almost 8, and the second epoch <!-- from: true_b = 4.2 | float(epochs[0][-1]) -->
 # spends most of its steps coming back down; in each later one it dips while the small targets
 # at the start of the file go by and climbs towards the end (large targets). Right: in file order the
 # minibatch loss jumps at the epoch boundaries, where the model, tuned to the largest targets,
@@ -147,7 +147,7 @@ for b_epoch in epochs[2:]:  # later epochs: a dip, then a climb towards the end
 # Each minibatch of the sorted file holds targets from a narrow range. Its gradient points
 # towards a model that fits *that* range — for the bias, towards the batch's mean target — so
 # the gradients of consecutive steps are correlated instead of scattering around the full
-# gradient. Their errors add up instead of cancelling. The learning rate sets how far the
+# gradient. Their errors add up instead of cancelling. The learning rate sets how far the <!-- from: def run(shuffle) -->
 # parameters follow: at 0.3 they follow a long way (exercise 1). <!-- structural: 1 -->
 #
 # ## The fix, and what not to shuffle
