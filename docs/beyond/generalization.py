@@ -105,7 +105,7 @@ assert t[15] < noise < v[3] < 1.5 * noise  # below the noise level; degree 3 nea
 #   $\sigma$, which no model can beat on new data: the fit has started to follow the noise of
 #   its 20 examples. The validation error rises, and at degree 15 (16 parameters for 20
 #   examples) it is more than 10 times the one at degree 3: between and beyond the training
-#   points the polynomial swings wildly.
+#   points the polynomial swings wildly. <!-- see: Polynomials of growing degree --> <!-- from: parameters of the largest model | 1        0. | noise, num_train, num_val, max_degree | v[15] > 10 * v[3] -->
 #
 # <!-- structural: 3 -->
 # Degree 3 has the smallest validation error, close to $\sigma$. Note what the training error
@@ -180,7 +180,7 @@ assert abs(c1.val_rmse[-1] - c1.train_rmse[-1]) < 0.05 * c1.val_rmse[-1]
 #
 # Take 30 examples. A hold-out split keeps 6 of them for validation (20 %): we repeat it with
 # ten different random splits and see which degrees they pick; then 5-fold cross-validation,
-# with ten different shuffles:
+# with ten different shuffles: <!-- from: validation examples per hold-out split | val_fraction=0.2 | num_splits = list(range(11)) -->
 
 # %%
 data = G.polynomial_data(30, noise=noise, seed=2)  # 30 examples in all
@@ -202,7 +202,7 @@ assert all(3 <= d <= 4 for d in kfold)
 # The hold-out choice wanders with the split; cross-validation picks 3 or 4 every time
 # (the cubic's coefficient of $x^4$ is 0, and with 30 examples degrees 3 and 4 are nearly <!-- structural: 4 0 -->
 # tied). Once the degree is chosen, refit on all 30 examples and measure the test error on data <!-- structural: 3 -->
-# that took no part in any choice:
+# that took no part in any choice: <!-- from: validation examples per hold-out split | polynomial_data(30 -->
 
 # %%
 choice = max(set(kfold), key=kfold.count)  # the most frequent pick
@@ -222,7 +222,7 @@ assert noise < final.val_rmse[0] < 1.3 * noise  # "within 30 % of the noise leve
 # <!-- see: Polynomials of growing degree -->
 #
 # **1. More training examples.** Repeat the degree sweep with 200 training examples instead of <!-- structural: 1 -->
-# 20. How much worse than degree 3 is degree 15 on validation now?
+# 20. How much worse than degree 3 is degree 15 on validation now? <!-- from: noise, num_train, num_val, max_degree | degree 3: -->
 
 # %% tags=["solution"]
 # Solution 1: with 200 examples, 16 parameters have 10 examples each to pin them down.
@@ -235,10 +235,10 @@ assert v_big[15] < 1.5 * v_big[3] and v[15] > 10 * v[3]
 
 # %% [markdown]
 # Degree 15 is now less than 1.5 times as bad as degree 3 (it was more than 10 times as bad
-# with 20 examples): the same model, more data, much less overfitting.
+# with 20 examples): the same model, more data, much less overfitting. <!-- from: v_big[15] < 1.5 * v_big[3] | degree 3: | noise, num_train, num_val, max_degree -->
 #
 # **2. How many folds?** Cross-validate the degree on the 30 examples with $K = 2$, $5$ and <!-- structural: 2 -->
-# $10$ folds (one shuffle each). Which degree does each pick, and what does each cost?
+# $10$ folds (one shuffle each). Which degree does each pick, and what does each cost? <!-- from: examples: 30 | picks = {f: -->
 
 # %% tags=["solution"]
 # Solution 2: K folds cost K fits per degree; each fit sees (K - 1)/K of the data.

@@ -48,7 +48,7 @@
 # The second factor is the finite-population correction: it is close to 1 while
 # $|\mathcal B| \ll n$ and reaches 0 at $|\mathcal B| = n$, where the batch *is* the data. So the
 # root-mean-square error falls as $1/\sqrt{|\mathcal B|}$: four times the examples for half the
-# noise.
+# noise. <!-- see: Exercises --> <!-- from: measured / predicted - 1 | measured 0.0000 -->
 #
 # ## Measuring it
 #
@@ -125,6 +125,8 @@ assert 0.5 < many.cosine[0] < 0.55 and 0.985 < many.cosine[1] < 0.992, many.cosi
 # So a single example's direction has a mean cosine of about one half with the full gradient
 # (between 0.5 and 0.55), 64 examples about 0.99 (between 0.985 and 0.992), and with 256 examples
 # the error is about a tenth of the gradient.
+#
+# <!-- from: table.rel_error[0] > 1 | 1024            64 -->
 
 # %% alt="Three panels against batch size on a logarithmic axis from 1 to 1024. Left: the relative error falls on a straight line of slope minus one half in log-log scale, from above 1 to about 0.05, on top of the dashed theoretical line. Middle: the mean cosine between minibatch and full gradient rises from about one half to almost 1. Right: the time per update measured on the machine that built this page, next to a dotted line that grows in proportion to the batch size."
 fig = d2l.plot_gradient_noise(table)
@@ -184,7 +186,7 @@ assert all(abs(c) < 0.5 for c in near.cosine), near.cosine
 #
 # **2. Choose a batch size from the formula.** Using only the predicted error of $|\mathcal B| = 1$ <!-- structural: 2 -->
 # at $\mathbf w = \mathbf 0$, find the smallest batch size whose predicted relative error is below
-# 0.1. Then measure it.
+# 0.1. Then measure it. <!-- from: error at | needed = math.ceil -->
 
 # %% tags=["solution"]
 # Solution 2: the error scales as 1/sqrt(|B|), so |B| >= (error at |B| = 1 / 0.1)^2.
@@ -201,7 +203,7 @@ assert abs(check.rel_error[0] / 0.1 - 1) < 0.2, check.rel_error  # sampling erro
 
 # %% [markdown]
 # A few hundred examples; the measurement lands within sampling error of the target $0.1$ (the
-# formula's finite-population factor is negligible here: $|\mathcal B| \ll n$).
+# formula's finite-population factor is negligible here: $|\mathcal B| \ll n$). <!-- from: needed = math.ceil | check.rel_error[0] / 0.1 -->
 #
 # **3. When the batch is most of the data.** Measure on the first 1024 examples only, with <!-- structural: 3 -->
 # $|\mathcal B|$ up to 1024. Where does the error leave the $1/\sqrt{|\mathcal B|}$ line?

@@ -43,6 +43,7 @@ import d2l_linreg as d2l
 # random label $g \in \{0, 1, 2\}$ per example (a category such as a store or a site), and <!-- structural: 1 2 -->
 # standard normal noise $\epsilon$. The four targets are
 #
+# <!-- from: eps = y0 - (1 + 2 * X0) | cases["curved"][1] - y0 | cases["fanning"][1], 1 + 2 | torch.tensor([-1.0, 0.0, 1.0]) -->
 # $$
 # \begin{aligned}
 # \text{adequate:}\quad & y = 1 + 2x + \epsilon \\
@@ -82,7 +83,7 @@ for kind, (X, y, _, _) in cases.items():
 
 # %% [markdown]
 # Every fit recovers a slope near 2. The coefficients alone do not tell the four problems
-# apart; the residuals do.
+# apart; the residuals do. <!-- from: .w.item() - 2 -->
 #
 # ## Looking at the residuals
 #
@@ -138,6 +139,8 @@ assert abs(float(r[left].mean())) < 0.3 and abs(float(r[right].mean())) < 0.3
 # When each group has its own offset, the residuals against $\hat y$ and $x$ look like noise —
 # only wider — and the structure hides in the third panel: the boxes of the groups sit at
 # different heights. A plot against the wrong variable can miss a pattern completely.
+#
+# <!-- structural: 0 1 2 -->
 
 # %% alt="Three panels for the shifted problem. Residuals against fitted values and against the feature form a wide band with no shape, but the three group boxes sit at clearly different heights, ordered group 0 above group 1 above group 2."
 X, y, groups, y_hat = cases["shifted"]
@@ -206,7 +209,7 @@ for kind, name in [("curved", "curvature"), ("fanning", "heteroscedasticity"), (
 #   squares. If the residuals do not curve, $c_2$ is zero up to noise. The statistic is
 #   $W = (c_2 / \mathrm{se}(c_2))^2$, with a *heteroscedasticity-robust* standard error
 #   $\mathrm{se}$ (White's, which estimates the noise of each example from its own squared residual), so that a fan cannot
-#   pass for a curve. With no curvature, $W$ follows a $\chi^2_1$ distribution.
+#   pass for a curve. With no curvature, $W$ follows a $\chi^2_1$ distribution. <!-- from: chi2_1 quantile -->
 # * **Heteroscedasticity.** Take the residuals $e$ of that parabola fit (so that a curve is not
 #   mistaken for a fan) and regress their squares $e^2$ on $1, z, z^2$. If the spread is the same
 #   everywhere, $z$ predicts nothing, and $n R^2$ of this regression follows a $\chi^2_2$
@@ -240,7 +243,7 @@ print(f"group-shift threshold        chi2_2 quantile / 2 = {d2l.diagnostics.chi2
 # `d2l.diagnostics.false_alarm_rates(n, num_problems, alpha=...)` diagnoses simulated adequate
 # models, and on 2,000 of them at $n = 12$ and at $n = 50$ each flag's false-alarm rate at
 # $\alpha = 0.01$ stays at most 0.015 (the margin above $\alpha$ is the random spread of a rate
-# measured on 2,000 problems).
+# measured on 2,000 problems). <!-- from: false_alarm_rates(n, 2000 | chi2_1 quantile -->
 
 # %% tags=["hide-cell"]
 # "on 2,000 of them at n = 12 and at n = 50 each flag's false-alarm rate at alpha = 0.01 stays
@@ -372,7 +375,7 @@ assert abs((1 - (1 - 0.05) ** 3) - 1 / 7) < 0.01  # "one model in seven": 1 - 0.
 
 # %% [markdown]
 # About five of each, as $\alpha = 0.05$ promises: with three flags checked on every model, one
-# model in seven would raise at least one false flag. That is why the default is $0.001$.
+# model in seven would raise at least one false flag. That is why the default is $0.001$. <!-- from: (1 - 0.05) ** 3 | alpha = 0.001 -->
 #
 # **3. A curve the fitted values hide.** Let $y = x_1 + 0.5\,x_2^2 + \epsilon$ with two standard <!-- structural: 3 -->
 # normal features, and fit a plane. Diagnose against the fitted values, then against $x_2$.

@@ -231,7 +231,7 @@ assert min(sweep.val_rmse) > 0.9 * mean_only  # "no better than 10 % below the m
 #
 # Weight decay pays where the data *do* hold the information but the fit is unstable: as many
 # features as examples is the worst case for an unregularized fit. The same problem with
-# $d = 20$ features and 20 examples:
+# $d = 20$ features and 20 examples: <!-- from: d = n = 20 -->
 
 # %%
 X, y = d2l.synthetic_data(torch.full((num_train,), 0.1), 0.05, 120, noise=0.1, seed=0)
