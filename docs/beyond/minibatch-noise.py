@@ -48,7 +48,7 @@
 # The second factor is the finite-population correction: it is close to 1 while
 # $|\mathcal B| \ll n$ and reaches 0 at $|\mathcal B| = n$, where the batch *is* the data. So the
 # root-mean-square error falls as $1/\sqrt{|\mathcal B|}$: four times the examples for half the
-# noise. <!-- see: Exercises --> <!-- from: measured / predicted - 1 | measured 0.0000 -->
+# noise. <!-- see: Exercises --> <!-- from: measured / predicted - 1 | = 1024: measured -->
 #
 # ## Measuring it
 #
