@@ -576,3 +576,21 @@ def test_alias_pattern_matches_the_import_lines_only() -> None:
         "import d2l_linreg as d2lx"
     )
     assert not pattern.search("# we never write: from d2l import torch as d2l")
+
+
+_MARKER_TEXT = re.compile(r"<!--|-->|invisible-code-block")
+
+
+def test_no_page_shows_a_hidden_block_or_a_marker(built_site: Path) -> None:
+    """Hidden check blocks and the number markers (`<!-- from: ... -->`) never reach the reader:
+    a `#` line at the top of an invisible block once turned it into a heading and printed it."""
+    shown = []
+    for html in html_pages(built_site):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        article = soup.find("article") or soup
+        for code in article.find_all(["pre", "code"]):
+            code.decompose()  # code may quote a marker
+        for line in article.get_text("\n").split("\n"):
+            if _MARKER_TEXT.search(line):
+                shown.append(f"{html.relative_to(built_site)}: {line.strip()[:80]!r}")
+    assert shown == [], "\n".join(shown)
