@@ -964,6 +964,12 @@ class Backing:
     cells: list[Backing] = field(default_factory=list)  # a keyed table row: one per cell
     sequences: list[list[str | float]] = field(default_factory=list)  # printed lines, code lists
 
+    def extend(self, other: Backing) -> None:
+        """Back also what ``other`` backs."""
+        self.printed += other.printed
+        self.exact += other.exact
+        self.sequences += other.sequences
+
     def backs(self, number: Number, literal: str | None = None) -> bool:
         """A member of a tuple is backed with the whole tuple, in order ("(2, -3.4)" by
         ``[2, -3.4]`` or ``tensor([ 2.0000, -3.4000])``); any other number on its own."""
@@ -1184,12 +1190,14 @@ def logical_lines(output: str) -> list[str]:
 
 # A number that names one of the page's own items is an ordinal: "(exercise 3)", "equation 1",
 # and the number of an exercise's bold title, "**2. Too large a learning rate.**".
-_ORDINAL = re.compile(r"\b(?:[Ee]xercises?|[Ee]quations?|[Ss]ections?)[ \t]+\Z|\*\*\Z")
+_ORDINAL = re.compile(r"\b(?:[Ee]xercises?|[Ee]quations?|[Ss]ections?)[ \t]+\Z")
+_BOLD_TITLE = re.compile(r"\*\*\d+\.\s")
 
 
-def _titles(prose: Prose, number: Number) -> bool:
-    """Whether a number right after "**" numbers a bold title ("**2. Too large**")."""
-    return re.match(r"\d+\.\s", prose.text[number.offset :]) is not None
+def _is_ordinal(text: str, number: Number) -> bool:
+    if number.offset >= 2 and _BOLD_TITLE.match(text, number.offset - 2):
+        return True
+    return _ORDINAL.search(text[max(0, number.offset - 16) : number.offset]) is not None
 
 
 def claims_of(record: PageRecord) -> Claims:
@@ -1202,9 +1210,10 @@ def claims_of(record: PageRecord) -> Claims:
         return max((h for h in starts if h <= line), default=0)
 
     by_section: dict[int, list[tuple[int, Backing]]] = {}
-    units: dict[int, list[tuple[str, Backing]]] = {}  # section -> its printed lines, statements
+    units: dict[int, list[tuple[str, Backing]]] = {}  # section -> what from: labels can name
     for block in blocks_of(record.document):
-        units.setdefault(section(block.line), []).extend(_units(block, record))
+        if prose.sources:
+            units.setdefault(section(block.line), []).extend(_units(block, record))
         output = record.outputs.get(block.line, "")
         backing = Backing(printed_in(output))
         backing.sequences += [list(printed_in(line)) for line in logical_lines(output)]
@@ -1239,10 +1248,7 @@ def claims_of(record: PageRecord) -> Claims:
         if (
             (number.math and _structural_in_math(prose.text, number))
             or number.literal.lstrip("-\u2212") in prose.structural.get(number.line, set())
-            or (
-                _ORDINAL.search(prose.text[max(0, number.offset - 16) : number.offset])
-                and (not prose.text.startswith("**", number.offset - 2) or _titles(prose, number))
-            )
+            or _is_ordinal(prose.text, number)
         ):
             skipped.append(number)
         near = by_section.get(section(number.line), [])
@@ -1252,9 +1258,7 @@ def claims_of(record: PageRecord) -> Claims:
             near = near + by_section.get(_section_titled(titles, title, record.document.path), [])
         backing = Backing()
         for _, found in near:
-            backing.printed += found.printed
-            backing.exact += found.exact
-            backing.sequences += found.sequences
+            backing.extend(found)
         if number.line in prose.sources:
             visible = [u for line, _ in near for u in units.get(section(line), [])]
             visible = list({id(u): u for u in visible}.values()) or units.get(
@@ -1309,9 +1313,7 @@ def _named_backing(units: list[tuple[str, Backing]], labels: list[str], path: st
         named = [found for text, found in units if label in text]
         assert named, f"{path}: <!-- from: {label} --> names no printed line or code of its section"
         for found in named:
-            backing.printed += found.printed
-            backing.exact += found.exact
-            backing.sequences += found.sequences
+            backing.extend(found)
     return backing
 
 
